@@ -1,0 +1,20 @@
+"""Compile the committed .po catalogues to .mo with polib, so no system gettext is needed to run."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile locale/*/LC_MESSAGES/*.po to .mo (pure Python)."
+
+    def handle(self, *args, **options):
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                self.stdout.write(f"compiled {po_path}")

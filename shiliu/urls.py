@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("shiliu.accounts.urls")),
+    path("orgs/", include("shiliu.orgs.urls")),
+    path("exchange/", include("shiliu.exchange.urls")),
+    path("api/", include("shiliu.api.urls")),
+    path("", include("shiliu.core.urls")),
+]
+
+handler403 = "shiliu.core.views.error_403"
+handler404 = "shiliu.core.views.error_404"
+handler500 = "shiliu.core.views.error_500"
+
+if settings.DEBUG:
+    pass
