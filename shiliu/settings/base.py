@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger assets locally (CSP allows only 'self')
     "shiliu.core",
     "shiliu.accounts",
     "shiliu.orgs",
