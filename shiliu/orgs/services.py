@@ -32,7 +32,8 @@ def validate_area_code(*, code, level: int, parent: Area | None) -> str:
     length = CODE_LENGTH[level]
     if not code.isdigit() or len(code) != length:
         raise ApplicationError(
-            _("The division code of a {level} must be {n} digits.").format(level=level.label, n=length), field="code"
+            _("The division code of a {level} must be {n} digits.").format(level=level.label, n=length),
+            field="code",
         )
     significant = SIGNIFICANT_DIGITS[level]
     if level != AreaLevel.GRID and set(code[significant:]) - {"0"}:
@@ -57,9 +58,9 @@ def validate_area_code(*, code, level: int, parent: Area | None) -> str:
             )
         if not code.startswith(parent.path):
             raise ApplicationError(
-                _("The code {code} must extend its parent's code {parent_code} (start with {prefix}).").format(
-                    code=code, parent_code=parent.code, prefix=parent.path
-                ),
+                _(
+                    "The code {code} must extend its parent's code {parent_code} (start with {prefix})."
+                ).format(code=code, parent_code=parent.code, prefix=parent.path),
                 field="code",
             )
     return code
@@ -107,12 +108,16 @@ def area_move(*, actor, area: Area, new_parent: Area, new_code: str) -> Area:
     """Move ``area`` and its subtree under ``new_parent``; the codes of the whole subtree are re-based."""
     ensure_writable(actor, Area, area_path=area.path)
     if new_parent.path.startswith(area.path):
-        raise ApplicationError(_("An area cannot be moved under itself or its own descendants."), field="parent")
+        raise ApplicationError(
+            _("An area cannot be moved under itself or its own descendants."), field="parent"
+        )
     new_code = validate_area_code(code=new_code, level=area.level, parent=new_parent)
     new_path = _path_for(new_code, area.level)
     ensure_writable(actor, Area, area_path=new_path)
     if new_code != area.code and Area.objects.filter(code=new_code).exists():
-        raise ApplicationError(_("An area with code {code} already exists.").format(code=new_code), field="code")
+        raise ApplicationError(
+            _("An area with code {code} already exists.").format(code=new_code), field="code"
+        )
     old_path = area.path
     cut = len(old_path) + 1
     descendants = Area.objects.filter(path__startswith=old_path).exclude(pk=area.pk)
@@ -135,7 +140,14 @@ def area_move(*, actor, area: Area, new_parent: Area, new_code: str) -> Area:
 
 @transaction.atomic
 def area_statistics_upsert(
-    *, actor, area: Area, year: int, households: int, population: int, minority_population: int, ethnic_groups: int
+    *,
+    actor,
+    area: Area,
+    year: int,
+    households: int,
+    population: int,
+    minority_population: int,
+    ethnic_groups: int,
 ) -> AreaStatistics:
     ensure_writable(actor, AreaStatistics, area_path=area.path)
     if minority_population > population:
@@ -143,7 +155,9 @@ def area_statistics_upsert(
             _("The minority population cannot exceed the population."), field="minority_population"
         )
     if ethnic_groups > 56:
-        raise ApplicationError(_("China has 56 ethnic groups; the number present cannot exceed it."), field="ethnic_groups")
+        raise ApplicationError(
+            _("China has 56 ethnic groups; the number present cannot exceed it."), field="ethnic_groups"
+        )
     stats, _created = AreaStatistics.objects.update_or_create(
         area=area,
         year=year,
@@ -165,17 +179,31 @@ def unit_types_ensure_defaults() -> None:
     """Create the default unit types that are missing (idempotent; used by migrations' data and demo seeding)."""
     for code, name, requires_credit_code, order in DEFAULT_UNIT_TYPES:
         UnitType.objects.get_or_create(
-            code=code, defaults={"name": str(name), "requires_credit_code": requires_credit_code, "order": order}
+            code=code,
+            defaults={"name": str(name), "requires_credit_code": requires_credit_code, "order": order},
         )
 
 
 # ---------------------------------------------------------------- units
 
-UNIT_FIELDS = ("name", "unit_type", "area", "credit_code", "address", "contact_name", "contact_phone", "is_member_department")
+UNIT_FIELDS = (
+    "name",
+    "unit_type",
+    "area",
+    "credit_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "is_member_department",
+)
 
 
-def unit_clean(*, data: dict, instance: Unit | None = None) -> dict:
-    """Normalise and validate unit data; shared by forms, API and the importer. Raises ApplicationError."""
+def unit_clean(*, data: dict, instance: Unit | None = None, check_unique: bool = True) -> dict:
+    """Normalise and validate unit data; shared by forms, API and the importer. Raises ApplicationError.
+
+    The importer passes ``check_unique=False`` and checks uniqueness itself against sets prefetched in a few
+    queries (two queries per row would be too slow for 100,000 rows); the database constraints still hold.
+    """
     cleaned = dict(data)
     cleaned["name"] = normalize_text(data.get("name"))
     if not cleaned["name"]:
@@ -192,12 +220,16 @@ def unit_clean(*, data: dict, instance: Unit | None = None) -> dict:
     if code:
         code = validate_credit_code(code)
     elif unit_type.requires_credit_code and not data.get("allow_missing_credit_code", True):
-        raise ApplicationError(_("Units of this type need a unified social credit code."), field="credit_code")
+        raise ApplicationError(
+            _("Units of this type need a unified social credit code."), field="credit_code"
+        )
     cleaned["credit_code"] = code
     cleaned["address"] = normalize_text(data.get("address"))[:200]
     cleaned["contact_name"] = normalize_text(data.get("contact_name"))[:50]
     cleaned["contact_phone"] = validate_phone(data.get("contact_phone") or "")
     cleaned["is_member_department"] = bool(data.get("is_member_department"))
+    if not check_unique:
+        return {k: cleaned[k] for k in UNIT_FIELDS}
     others = Unit.objects.exclude(pk=instance.pk) if instance else Unit.objects.all()
     if code and others.filter(credit_code=code).exists():
         raise ApplicationError(
