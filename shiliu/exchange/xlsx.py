@@ -76,10 +76,10 @@ def write_template(sheet: Sheet, path: str | Path) -> None:
         cell = ws.cell(row=1, column=index, value=column.header)
         cell.font = REQUIRED_FONT if column.required else HEADER_FONT
         cell.fill = HEADER_FILL
-        ws.column_dimensions[_column_letter(index - 1)].width = column.width
+        dimension = ws.column_dimensions[_column_letter(index - 1)]
+        dimension.width = column.width
         # Codes and phones are text: keep Excel from turning them into numbers in scientific notation.
-        for row in range(2, 1002):
-            ws.cell(row=row, column=index).number_format = "@"
+        dimension.number_format = "@"
     ws.freeze_panes = "A2"
 
     info = workbook.create_sheet(INSTRUCTIONS_TITLE)
