@@ -42,6 +42,8 @@ def area_list(*, user, filters: Mapping | None = None) -> QuerySet[Area]:
     filters = filters or {}
     qs = visible_to(Area.objects.select_related("parent"), user)
     within = area_filter_param(user=user, value=filters.get("area"))
+    if filters.get("area") and within is None:
+        return qs.none()
     if within:
         qs = qs.filter(path__startswith=within.path)
     if level := filters.get("level"):
@@ -77,6 +79,8 @@ def area_statistics_list(*, user, filters: Mapping | None = None) -> QuerySet[Ar
     filters = filters or {}
     qs = visible_to(AreaStatistics.objects.select_related("area"), user)
     within = area_filter_param(user=user, value=filters.get("area"))
+    if filters.get("area") and within is None:
+        return qs.none()
     if within:
         qs = qs.filter(area_path__startswith=within.path)
     if year := filters.get("year"):
