@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shiliu.core.forms import StyledForm, StyledFormMixin, TreeChoiceField
@@ -41,7 +42,7 @@ class UserCreateForm(StyledForm):
         required=False,
         empty_label=_("No unit"),
         help_text=_(
-            "Only for unit and member department liaisons; the unit must lie inside the chosen area."
+            "Only for unit and member department liaisons. Choose the area first; the units inside it are offered here."
         ),
     )
     password1 = forms.CharField(
@@ -61,8 +62,24 @@ class UserCreateForm(StyledForm):
         area_model = User._meta.get_field("area").related_model
         unit_model = User._meta.get_field("unit").related_model
         self.fields["area"].queryset = visible_to(area_model.objects.all(), user)
-        self.fields["unit"].queryset = visible_to(unit_model.objects.order_by("name"), user).only(
-            "id", "name"
+        # Offer only the units inside the chosen area: a whole province would be far too many options.
+        area_value = self.data.get("area") if self.is_bound else self.initial.get("area")
+        area = (
+            self.fields["area"].queryset.filter(pk=area_value).first()
+            if str(area_value or "").isdigit()
+            else None
+        )
+        units = visible_to(unit_model.objects.order_by("name"), user).only("id", "name", "area_path")
+        self.fields["unit"].queryset = units.filter(area_path__startswith=area.path) if area else units.none()
+        self.fields["unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("accounts:user_create"),
+                "hx-trigger": "change from:#id_area",
+                "hx-include": "#id_area",
+                "hx-select": "#id_unit",
+                "hx-target": "this",
+                "hx-swap": "outerHTML",
+            }
         )
         roles = (
             Role.choices

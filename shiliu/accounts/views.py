@@ -144,6 +144,9 @@ class UserCreateView(ManageUsersMixin, ScopedCreateView):
     success_message = gettext_lazy("The user has been created.")
     error_field_map = {"password": "password1"}
 
+    def get_initial(self):
+        return {"area": self.request.GET.get("area")} if self.request.GET.get("area") else {}
+
     def get_breadcrumbs(self):
         return [(gettext_lazy("Users"), reverse("accounts:user_list")), (self.title, None)]
 

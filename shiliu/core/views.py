@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -293,11 +294,20 @@ class ScopedListView(SignedInMixin, BreadcrumbsMixin, TemplateView):
         )
         return context
 
+    def is_results_request(self) -> bool:
+        """HTMX paging and sorting swap only the results, not the whole page."""
+        htmx = getattr(self.request, "htmx", None)
+        return bool(htmx) and htmx.target == "list-results" and not htmx.history_restore_request
+
     def get_template_names(self):
-        names = super().get_template_names()
-        if getattr(self.request, "htmx", False) and self.request.htmx.target == "list-results":
+        if self.is_results_request():
             return [self.results_template_name]
-        return names
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        return response
 
 
 # ---------------------------------------------------------------- history

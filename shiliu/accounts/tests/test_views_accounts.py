@@ -159,3 +159,32 @@ def test_create_user_errors(tree):
     )
     assert errors_for(no_admin, "role")
     assert not User.objects.filter(username__in=["weak", "spy", "boss"]).exists()
+
+
+def test_create_user_offers_units_of_the_chosen_area_only(tree):
+    client = client_for("city_office")
+    blank = client.get(reverse("accounts:user_create")).content.decode()
+    assert f'value="{tree.unit_a.pk}"' not in blank
+    chosen = client.get(reverse("accounts:user_create"), {"area": tree.county_a.pk}).content.decode()
+    options = re.findall(r'<option value="(\d+)"', chosen.split('name="unit"')[1].split("</select>")[0])
+    assert sorted(map(int, options)) == sorted([tree.unit_a.pk, tree.unit_a2.pk])
+    outside = (
+        client_for("office_b")
+        .get(reverse("accounts:user_create"), {"area": tree.county_a.pk})
+        .content.decode()
+    )
+    assert "团结社区居委会" not in outside
+
+
+def test_create_unit_liaison(tree):
+    client = client_for("office_a")
+    data = {
+        "username": "liaison_new",
+        "role": Role.UNIT,
+        "area": tree.village_a.pk,
+        "unit": tree.unit_a.pk,
+        "password1": "Gr4nate-Seeds!",
+        "password2": "Gr4nate-Seeds!",
+    }
+    assert client.post(reverse("accounts:user_create"), data).status_code == 302
+    assert User.objects.get(username="liaison_new").unit == tree.unit_a

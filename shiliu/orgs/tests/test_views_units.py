@@ -276,3 +276,13 @@ def test_area_picker_offers_only_areas_in_scope(tree):
     assert client.get(reverse("core:area_picker"), {"parent": tree.county_b.pk}).status_code == 404
     found = client.get(reverse("core:area_picker"), {"q": "西山"}).content.decode()
     assert "data-area-pick" not in found
+
+
+def test_htmx_paging_returns_only_the_results(tree, settings):
+    settings.LIST_PAGE_SIZE = 1
+    client = client_for("city_office")
+    response = client.get(reverse("orgs:unit_list"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="list-results")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="list-results">')
+    assert "<html" not in html and "list-filters" not in html
+    assert len(row_ids(response)) == 1 and 'rel="next"' in html
