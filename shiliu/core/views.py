@@ -19,7 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +40,16 @@ PASSWORD_CHANGE_URL_NAME = "accounts:password_change"
 # ---------------------------------------------------------------- signed-in users
 
 
+def _login_redirect(request):
+    """Back to the sign-in page; an HTMX fragment request sends the whole window there instead."""
+    if getattr(request, "htmx", False):
+        current = request.htmx.current_url_abs_path or reverse("core:home")
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect_to_login(current)["Location"]
+        return response
+    return redirect_to_login(request.get_full_path())
+
+
 def _must_change_password(request) -> bool:
     return bool(getattr(request.user, "must_change_password", False))
 
@@ -51,7 +61,7 @@ class SignedInMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return _login_redirect(request)
         if _must_change_password(request) and not self.allow_while_password_expired:
             return redirect(PASSWORD_CHANGE_URL_NAME)
         return super().dispatch(request, *args, **kwargs)
@@ -63,7 +73,7 @@ def signed_in(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return _login_redirect(request)
         if _must_change_password(request):
             return redirect(PASSWORD_CHANGE_URL_NAME)
         return view(request, *args, **kwargs)

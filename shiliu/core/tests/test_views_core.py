@@ -112,3 +112,14 @@ def test_base_blocks_and_assets(tree):
 
 def test_area_picker_requires_sign_in(tree):
     assert Client().get(reverse("core:area_picker")).status_code == 302
+
+
+def test_htmx_request_after_sign_out_redirects_the_window(tree):
+    response = Client().get(
+        reverse("core:area_picker"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/orgs/units/",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert "next=/orgs/units/" in response["HX-Redirect"]
