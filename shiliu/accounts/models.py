@@ -18,10 +18,20 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEADER)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     area = models.ForeignKey(
-        "orgs.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("area")
+        "orgs.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("area"),
     )
     unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("unit")
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("unit"),
     )
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
@@ -65,6 +75,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
 
     @staticmethod
     def hash(raw: str) -> str:

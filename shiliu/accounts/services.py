@@ -30,13 +30,18 @@ def _check_assignment(*, actor, role, area, unit) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, role: str, area=None, unit=None, full_name: str = "") -> User:
+def user_create(
+    *, actor, username: str, password: str, role: str, area=None, unit=None, full_name: str = ""
+) -> User:
     if not role_may(actor, User, "change") and not getattr(actor, "is_system_admin", False):
         raise ApplicationError(_("You are not allowed to manage users."))
     _check_assignment(actor=actor, role=role, area=area, unit=unit)
     if User.objects.filter(username=username).exists():
         raise ApplicationError(_("The username {name} is taken.").format(name=username), field="username")
-    user = User(username=username, role=role, area=area, unit=unit, full_name=full_name)
+    # The creator chose the first password; the user replaces it at first sign-in.
+    user = User(
+        username=username, role=role, area=area, unit=unit, full_name=full_name, must_change_password=True
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:

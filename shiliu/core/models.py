@@ -46,3 +46,6 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("personal data accesses")
         ordering = ["-accessed_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.user} {self.content_type.model}#{self.object_id}.{self.field} {self.accessed_at:%Y-%m-%d %H:%M}"
