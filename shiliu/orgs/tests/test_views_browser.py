@@ -3,43 +3,16 @@
 Console errors fail the test, which also catches CSP violations (inline scripts or handlers).
 """
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = os.environ.get("SHILIU_CHROMIUM", "/usr/bin/chromium")
+from shiliu.core.testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def page(live_server):
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-        context.set_default_timeout(15000)
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.base_url = live_server.url
-        yield page
-        browser.close()
-
-
-def sign_in(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "Test-Passw0rd!")
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state("networkidle")
+def page(browser_page):
+    return browser_page(viewport=(390, 844))
 
 
 def test_pick_area_filter_units_and_reveal_a_phone(page):
