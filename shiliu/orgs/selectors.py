@@ -38,14 +38,20 @@ def area_filter_param(*, user, value) -> Area | None:
         return None
 
 
+def _within_area(qs: QuerySet, *, user, filters: Mapping, path_field: str) -> QuerySet:
+    """Narrow ``qs`` to the subtree named by the ``area`` filter; an area outside the scope gives nothing."""
+    if not filters.get("area"):
+        return qs
+    within = area_filter_param(user=user, value=filters.get("area"))
+    if within is None:
+        return qs.none()
+    return qs.filter(**{f"{path_field}__startswith": within.path})
+
+
 def area_list(*, user, filters: Mapping | None = None) -> QuerySet[Area]:
     filters = filters or {}
     qs = visible_to(Area.objects.select_related("parent"), user)
-    within = area_filter_param(user=user, value=filters.get("area"))
-    if filters.get("area") and within is None:
-        return qs.none()
-    if within:
-        qs = qs.filter(path__startswith=within.path)
+    qs = _within_area(qs, user=user, filters=filters, path_field="path")
     if level := filters.get("level"):
         try:
             qs = qs.filter(level=AreaLevel(int(level)))
@@ -78,11 +84,7 @@ def area_ancestors(*, user, area: Area) -> list[Area]:
 def area_statistics_list(*, user, filters: Mapping | None = None) -> QuerySet[AreaStatistics]:
     filters = filters or {}
     qs = visible_to(AreaStatistics.objects.select_related("area"), user)
-    within = area_filter_param(user=user, value=filters.get("area"))
-    if filters.get("area") and within is None:
-        return qs.none()
-    if within:
-        qs = qs.filter(area_path__startswith=within.path)
+    qs = _within_area(qs, user=user, filters=filters, path_field="area_path")
     if year := filters.get("year"):
         qs = qs.filter(year=year) if str(year).isdigit() else qs.none()
     return qs
@@ -100,11 +102,7 @@ def unit_list(*, user, filters: Mapping | None = None) -> QuerySet[Unit]:
     """Units visible to ``user`` filtered by area subtree, type, status, membership and a search term."""
     filters = filters or {}
     qs = visible_to(Unit.objects.select_related("unit_type", "area"), user)
-    within = area_filter_param(user=user, value=filters.get("area"))
-    if filters.get("area") and within is None:
-        return qs.none()
-    if within:
-        qs = qs.filter(area_path__startswith=within.path)
+    qs = _within_area(qs, user=user, filters=filters, path_field="area_path")
     if unit_type := filters.get("unit_type"):
         qs = qs.filter(unit_type__code=unit_type)
     if status := filters.get("status"):
