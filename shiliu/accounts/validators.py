@@ -13,7 +13,9 @@ class CharacterClassValidator:
         )
         if classes < 3:
             raise ValidationError(
-                _("The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."),
+                _(
+                    "The password must mix at least three of: lower-case letters, upper-case letters, digits, symbols."
+                ),
                 code="password_too_simple",
             )
 

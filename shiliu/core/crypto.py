@@ -14,9 +14,7 @@ PREFIX = "enc1:"
 @lru_cache(maxsize=4)
 def _fernet(key_material: str, secret: str) -> MultiFernet:
     keys = [k for k in key_material.split(",") if k] or [secret]
-    return MultiFernet(
-        [Fernet(base64.urlsafe_b64encode(hashlib.sha256(k.encode()).digest())) for k in keys]
-    )
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(hashlib.sha256(k.encode()).digest())) for k in keys])
 
 
 def fernet() -> MultiFernet:

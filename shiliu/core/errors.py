@@ -6,7 +6,9 @@ from django.http import Http404
 class ApplicationError(Exception):
     """A business rule refused the operation; ``message`` is shown to the user as is."""
 
-    def __init__(self, message, *, field: str | None = None, code: str = "invalid", extra: dict | None = None):
+    def __init__(
+        self, message, *, field: str | None = None, code: str = "invalid", extra: dict | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         self.field = field

@@ -39,6 +39,11 @@ def menu_for(request) -> list[dict]:
         except NoReverseMatch:
             continue
         menu.append(
-            {"label": item.label, "url": url, "icon": item.icon, "active": request.path.startswith(url) and url != "/"}
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": request.path.startswith(url) and url != "/",
+            }
         )
     return menu

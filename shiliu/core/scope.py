@@ -62,7 +62,11 @@ def scope_of(user: AbstractBaseUser | None) -> Scope:
         scope = Scope(unrestricted=True, role=Role.ADMIN)
     else:
         area_path = getattr(user, "scope_area_path", None)
-        scope = Scope(area_path=area_path, unit_id=getattr(user, "unit_id", None), role=role) if area_path else EMPTY
+        scope = (
+            Scope(area_path=area_path, unit_id=getattr(user, "unit_id", None), role=role)
+            if area_path
+            else EMPTY
+        )
     user._scope_cache = scope
     return scope
 
@@ -78,8 +82,10 @@ def role_may(user, model: type[models.Model], action: str) -> bool:
         return True
     if scope.role in READ_ONLY_ROLES:
         return False
-    roles = getattr(model, "scope_write_roles", frozenset()) if action == CHANGE else getattr(
-        model, "scope_reveal_roles", frozenset()
+    roles = (
+        getattr(model, "scope_write_roles", frozenset())
+        if action == CHANGE
+        else getattr(model, "scope_reveal_roles", frozenset())
     )
     return scope.role in roles
 
@@ -121,7 +127,11 @@ def path_in_scope(user, area_path: str, unit_id: int | None = None) -> bool:
 
 def get_visible_or_404(queryset_or_model, user, action: str = VIEW, **lookup):
     """Fetch one object through scope. Missing and forbidden objects raise the same 404."""
-    qs = queryset_or_model if isinstance(queryset_or_model, models.QuerySet) else queryset_or_model._default_manager.all()
+    qs = (
+        queryset_or_model
+        if isinstance(queryset_or_model, models.QuerySet)
+        else queryset_or_model._default_manager.all()
+    )
     try:
         return visible_to(qs, user, action).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):

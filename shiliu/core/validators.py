@@ -58,5 +58,7 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 def validate_phone(value: str) -> str:
     phone = normalize_text(value).replace(" ", "")
     if phone and not PHONE_RE.match(phone):
-        raise ApplicationError(_("Enter a mobile number (11 digits) or a landline such as 0991-1234567."), field="contact_phone")
+        raise ApplicationError(
+            _("Enter a mobile number (11 digits) or a landline such as 0991-1234567."), field="contact_phone"
+        )
     return phone

@@ -17,7 +17,12 @@ class Area(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=AreaLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     # The significant digits of the code, e.g. "6501" for a city: a subtree is one prefix filter.
     path = models.CharField(_("path"), max_length=15, unique=True, editable=False)
@@ -56,7 +61,9 @@ class Area(ScopedModel):
 class AreaStatistics(ScopedModel):
     """Aggregate figures of an area for a year. Aggregates only: no person is ever recorded by ethnicity."""
 
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("area"))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("area")
+    )
     area_path = models.CharField(max_length=15, editable=False, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"))
     households = models.PositiveIntegerField(_("households"))
@@ -75,7 +82,8 @@ class AreaStatistics(ScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["area", "year"], name="area_statistics_unique_year"),
             models.CheckConstraint(
-                condition=Q(minority_population__lte=models.F("population")), name="minority_not_above_population"
+                condition=Q(minority_population__lte=models.F("population")),
+                name="minority_not_above_population",
             ),
             models.CheckConstraint(condition=Q(ethnic_groups__lte=56), name="ethnic_groups_at_most_56"),
         ]
@@ -103,7 +111,9 @@ class Unit(ScopedModel):
     """A unit taking part in creation (创建单位)."""
 
     name = models.CharField(_("name"), max_length=120)
-    unit_type = models.ForeignKey(UnitType, on_delete=models.PROTECT, related_name="units", verbose_name=_("type"))
+    unit_type = models.ForeignKey(
+        UnitType, on_delete=models.PROTECT, related_name="units", verbose_name=_("type")
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="units", verbose_name=_("area"))
     # Copy of area.path so that subtree lists need no join; kept in step by the services.
     area_path = models.CharField(max_length=15, editable=False)
@@ -112,7 +122,9 @@ class Unit(ScopedModel):
     contact_name = EncryptedCharField(_("contact person"), blank=True)
     contact_phone = EncryptedCharField(_("contact phone"), blank=True)
     is_member_department = models.BooleanField(_("member department of the leading group"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE
+    )
 
     history = HistoricalRecords(excluded_fields=["area_path", "updated_at"])
 
@@ -126,7 +138,9 @@ class Unit(ScopedModel):
         verbose_name_plural = _("units")
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["area_path", "id"], name="unit_path_id", opclasses=["varchar_pattern_ops", "int8_ops"]),
+            models.Index(
+                fields=["area_path", "id"], name="unit_path_id", opclasses=["varchar_pattern_ops", "int8_ops"]
+            ),
             models.Index(fields=["name", "id"], name="unit_name_id"),
             models.Index(fields=["unit_type", "id"], name="unit_type_id"),
             models.Index(fields=["status", "id"], name="unit_status_id"),

@@ -51,9 +51,13 @@ class Tree:
         self.village_a = make_area("团结社区", "990101001001", L.VILLAGE, self.town_a)
         self.village_b = make_area("和睦村", "990102001001", L.VILLAGE, self.town_b)
         self.grid_a = make_area("团结社区第一网格", "990101001001001", L.GRID, self.village_a)
-        self.unit_a = make_unit(self.village_a, "团结社区居委会", "community", contact_name="张三丰", contact_phone="13812345678")
+        self.unit_a = make_unit(
+            self.village_a, "团结社区居委会", "community", contact_name="张三丰", contact_phone="13812345678"
+        )
         self.unit_a2 = make_unit(self.town_a, "东关街道中心小学", "school")
-        self.unit_b = make_unit(self.village_b, "和睦村村委会", "community", contact_name="李四", contact_phone="13900001111")
+        self.unit_b = make_unit(
+            self.village_b, "和睦村村委会", "community", contact_name="李四", contact_phone="13900001111"
+        )
         self.dept = make_unit(self.city, "石榴市教育局", "agency", is_member_department=True)
         self.admin = make_user("admin", Role.ADMIN, is_superuser=True, is_staff=True)
         self.city_office = make_user("city_office", Role.OFFICE, self.city)

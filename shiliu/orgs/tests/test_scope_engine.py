@@ -37,7 +37,11 @@ def test_leader_reads_but_never_writes(tree):
 def test_area_code_must_extend_parent(tree):
     with pytest.raises(ApplicationError) as exc:
         services.area_create(
-            actor=tree.city_office, name="错误镇", code="990201001000", level=AreaLevel.TOWNSHIP, parent=tree.county_a
+            actor=tree.city_office,
+            name="错误镇",
+            code="990201001000",
+            level=AreaLevel.TOWNSHIP,
+            parent=tree.county_a,
         )
     assert "990101" in str(exc.value.message)
     assert exc.value.field == "code"
@@ -46,13 +50,19 @@ def test_area_code_must_extend_parent(tree):
 def test_sibling_office_cannot_create_in_other_county(tree):
     with pytest.raises(NotVisible):
         services.area_create(
-            actor=tree.office_b, name="新镇", code="990101002000", level=AreaLevel.TOWNSHIP, parent=tree.county_a
+            actor=tree.office_b,
+            name="新镇",
+            code="990101002000",
+            level=AreaLevel.TOWNSHIP,
+            parent=tree.county_a,
         )
     assert not Area.objects.filter(code="990101002000").exists()
 
 
 def test_area_move_rebases_subtree_and_units(tree):
-    services.area_move(actor=tree.city_office, area=tree.town_a, new_parent=tree.county_b, new_code="990102009000")
+    services.area_move(
+        actor=tree.city_office, area=tree.town_a, new_parent=tree.county_b, new_code="990102009000"
+    )
     tree.village_a.refresh_from_db()
     assert tree.village_a.code == "990102009001"
     assert tree.village_a.path == "990102009001"
@@ -86,5 +96,7 @@ def test_credit_code_checksum(tree):
         validate_credit_code("91350100M000100Y44")
     unit_type = UnitType.objects.get(code="enterprise")
     with pytest.raises(ApplicationError) as exc:
-        services.unit_create(actor=tree.office_a, name="坏代码公司", unit_type=unit_type, area=tree.town_a, credit_code="123")
+        services.unit_create(
+            actor=tree.office_a, name="坏代码公司", unit_type=unit_type, area=tree.town_a, credit_code="123"
+        )
     assert exc.value.field == "credit_code"

@@ -25,8 +25,11 @@ class Command(BaseCommand):
             shutil.copy(po_path, backup)
         try:
             call_command(
-                "makemessages", locale=["zh_Hans"], ignore_patterns=[f"{d}/*" for d in SKIP_DIRS] + ["*/tests/*"],
-                no_obsolete=True, verbosity=0,
+                "makemessages",
+                locale=["zh_Hans"],
+                ignore_patterns=[f"{d}/*" for d in SKIP_DIRS] + ["*/tests/*"],
+                no_obsolete=True,
+                verbosity=0,
             )
             catalogue = polib.pofile(str(po_path))
             problems = [f"untranslated: {e.msgid!r}" for e in catalogue.untranslated_entries()]
@@ -37,5 +40,7 @@ class Command(BaseCommand):
         if problems:
             for line in problems[:200]:
                 self.stderr.write(line)
-            raise CommandError(f"{len(problems)} catalogue entries need a translation (run i18n_check --update, translate, commit).")
+            raise CommandError(
+                f"{len(problems)} catalogue entries need a translation (run i18n_check --update, translate, commit)."
+            )
         self.stdout.write(f"catalogue complete: {len(catalogue)} entries")
