@@ -10,6 +10,7 @@ fill in by hand and exchange between offices, so they must not change with the i
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,8 @@ from shiliu.core.errors import ApplicationError
 from shiliu.core.validators import normalize_text
 
 HEADER_SCAN_ROWS = 20
+# Characters normalize_text would change: whitespace other than single inner spaces, full-width forms.
+NEEDS_NORMALIZING = re.compile(r"^\s|\s$|[^\S ]|  |[\uff01-\uff5e\u3000\u00a0\u200b]")
 PROGRESS_EVERY = 1000
 
 
@@ -88,6 +91,8 @@ def cell_text(value) -> str:
     """A cell as normalised text. Whole numbers typed as numbers (codes, phones) lose their '.0'."""
     if value is None:
         return ""
+    if type(value) is str and not NEEDS_NORMALIZING.search(value):
+        return value  # already clean: skip normalize_text (most cells of a large file)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shiliu.core.errors import ApplicationError
 
-from .engine import ImportRefused, Report, Sheet, read_workbook
+from .engine import ImportRefused, ParsedSheet, Report, Sheet, read_workbook
 from .models import FINISHED, ExchangeJob, JobKind, JobStatus
 from .registry import get_sheet
 from .safety import check_upload_size, check_xlsx
@@ -99,16 +99,22 @@ def import_dry_run(*, actor, sheet: Sheet | str, path, progress=None) -> Report:
     return report
 
 
-def import_commit(*, actor, sheet: Sheet | str, path, job: ExchangeJob | None = None) -> Report:
+def import_commit(
+    *, actor, sheet: Sheet | str, path, job: ExchangeJob | None = None, parsed: ParsedSheet | None = None
+) -> Report:
     """Validate again and write in one transaction; with any problem nothing is written.
 
     With ``job``, the job's flip to succeeded is part of the same transaction, so a crash leaves neither the
     rows nor a finished job behind, and a second run of a finished job finds it succeeded and does nothing.
+    ``parsed`` lets a caller that has just read the file (without cell errors) skip reading it again.
     """
     sheet = _sheet(sheet)
-    check_xlsx(path)
     report = Report()
-    parsed = read_workbook(sheet, path, report)
+    if parsed is None:
+        check_xlsx(path)
+        parsed = read_workbook(sheet, path, report)
+    else:
+        report.sheet, report.rows = parsed.worksheet, len(parsed.rows)
     try:
         with transaction.atomic():
             if job is not None:
@@ -347,7 +353,7 @@ def _run_import(job: ExchangeJob) -> str:
         )  # fmt: skip
         return "failed"
     _job_beat(job, len(parsed.rows))
-    report = import_commit(actor=actor, sheet=sheet, path=path, job=job)
+    report = import_commit(actor=actor, sheet=sheet, path=path, job=job, parsed=parsed)
     if report.errors:
         _job_finish(
             job, status=JobStatus.FAILED, message=_("The file has problems; nothing was written."),
@@ -388,7 +394,8 @@ def jobs_sweep(*, now=None) -> list[str]:
     requeue = []
     for pk in stale:
         with transaction.atomic():
-            job = ExchangeJob.objects.select_for_update().filter(pk=pk).first()
+            # A row locked by a live commit transaction belongs to a live worker: skip it.
+            job = ExchangeJob.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if (
                 job is None
                 or job.status != JobStatus.RUNNING

@@ -33,6 +33,7 @@ def test_valid_units_are_created_with_history(tree, tmp_path):
     assert unit.contact_phone == "13800000000" and unit.is_member_department
     assert unit.history.count() == 1
     assert unit.history.first().history_user == tree.office_a
+    assert unit.history.first().contact_phone == "13800000000"  # encrypted once, readable in both tables
 
 
 def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(tree, tmp_path):
