@@ -12,10 +12,13 @@ class AreaAdmin(SimpleHistoryAdmin):
     list_filter = ("level", "is_active")
     search_fields = ("name", "code")
     raw_id_fields = ("parent",)
-    readonly_fields = ("path", "created_at", "updated_at")
+    # Codes, paths and the subtree must stay consistent: areas are created and moved through the services.
+    readonly_fields = ("code", "level", "parent", "path", "created_at", "updated_at")
 
     def has_add_permission(self, request):
-        # Codes, paths and the subtree must stay consistent: areas are created and moved through the services.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -25,19 +28,27 @@ class UnitTypeAdmin(admin.ModelAdmin):
     list_editable = ("order", "is_active")
     search_fields = ("name", "code")
 
+    def has_delete_permission(self, request, obj=None):
+        # Types are referenced by units; retire one by clearing "active".
+        return False
+
 
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
     list_display = ("name", "unit_type", "area", "status", "is_member_department")
     list_filter = ("status", "unit_type", "is_member_department")
     search_fields = ("name", "credit_code")
-    raw_id_fields = ("area",)
     list_select_related = ("unit_type", "area")
-    readonly_fields = ("area_path", "created_at", "updated_at")
+    # The area moves through the unit form (its service keeps area_path in step).
+    readonly_fields = ("area", "area_path", "created_at", "updated_at")
     # Personal data stays out of the admin lists; the unit page masks it and logs reveals.
     exclude = ("contact_name", "contact_phone")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Nothing referenced is hard-deleted: units are archived.
         return False
 
 
