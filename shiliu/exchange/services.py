@@ -19,7 +19,7 @@ from shiliu.core.errors import ApplicationError
 from .engine import ImportRefused, ParsedSheet, Report, Sheet, read_workbook
 from .models import FINISHED, ExchangeJob, JobKind, JobStatus
 from .registry import get_sheet
-from .safety import check_upload_size, check_xlsx
+from .safety import check_upload_size, check_xlsx, unpacked_data_size
 from .xlsx import write_export
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,26 @@ def import_file(*, actor, sheet: Sheet | str, path) -> Report:
     return import_commit(actor=actor, sheet=sheet, path=path)
 
 
+def import_dry_run_in_background(path) -> bool:
+    """Whether a dry run is long enough to run as a background job instead of inside the request."""
+    return unpacked_data_size(path) > getattr(settings, "IMPORT_SYNC_DRY_RUN_BYTES", 3 * 1024 * 1024)
+
+
+def import_dry_run_start(*, actor, sheet: Sheet | str, upload_id: str, filename: str = "") -> ExchangeJob:
+    """Dry-run a large upload in the background; its job page then shows the problems or the commit button."""
+    sheet = _sheet(sheet)
+    job = ExchangeJob.objects.create(
+        kind=JobKind.IMPORT,
+        sheet=sheet.name,
+        user=actor,
+        params={"dry_run": True, "upload_id": upload_id, "filename": filename[:200]},
+        source_file=f"{UPLOAD_DIR}/{upload_id}.xlsx",
+    )
+    job_enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
 def import_token(*, actor, sheet: Sheet | str, upload_id: str) -> str:
     """A signed ticket naming the dry-run file; the commit accepts only the user and sheet it was made for."""
     return signing.dumps(
@@ -202,6 +222,7 @@ def _summary(report: Report) -> dict:
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
+        "changes": report.changes,
     }
 
 
@@ -351,7 +372,12 @@ def _run_import(job: ExchangeJob) -> str:
             job, status=JobStatus.FAILED, message=_("The file has problems; nothing was written."),
             errors=[e.as_dict() for e in report.errors], summary=_summary(report),
         )  # fmt: skip
+        path.unlink(missing_ok=True)
         return "failed"
+    if job.params.get("dry_run"):
+        # The upload stays for the commit, which the owner starts from the job page.
+        _job_finish(job, status=JobStatus.SUCCEEDED, summary=_summary(report), progress_done=len(parsed.rows))
+        return "succeeded"
     _job_beat(job, len(parsed.rows))
     report = import_commit(actor=actor, sheet=sheet, path=path, job=job, parsed=parsed)
     if report.errors:

@@ -81,13 +81,16 @@ class ImportView(ImportSheetMixin, View):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(request, form=form, status=400)
+        uploaded = form.cleaned_data["file"]
         try:
-            upload_id = services.upload_store(
-                actor=request.user, sheet=self.sheet, uploaded=form.cleaned_data["file"]
-            )
-            report = services.import_dry_run(
-                actor=request.user, sheet=self.sheet, path=services.upload_path(upload_id)
-            )
+            upload_id = services.upload_store(actor=request.user, sheet=self.sheet, uploaded=uploaded)
+            path = services.upload_path(upload_id)
+            if services.import_dry_run_in_background(path):
+                job = services.import_dry_run_start(
+                    actor=request.user, sheet=self.sheet, upload_id=upload_id, filename=uploaded.name
+                )
+                return HttpResponseRedirect(reverse("exchange:job_detail", args=[job.pk]))
+            report = services.import_dry_run(actor=request.user, sheet=self.sheet, path=path)
         except ImportRefused as exc:
             return self.render_form(request, form=form, error=exc.message, status=400)
         if not report.ok:
@@ -180,14 +183,22 @@ class JobMixin(LoginRequiredMixin):
 
     def context(self, job) -> dict:
         sheet = get_sheet(job.sheet)
-        return {
+        is_dry_run = bool(job.params.get("dry_run")) and job.kind == JobKind.IMPORT
+        context = {
             "job": job,
             "sheet": sheet,
             "list_url": sheet_list_url(sheet),
             "errors": job.errors[:ERRORS_SHOWN],
             "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
             "is_import": job.kind == JobKind.IMPORT,
+            "is_dry_run": is_dry_run,
         }
+        if is_dry_run and job.status == JobStatus.SUCCEEDED:
+            upload_id = job.params.get("upload_id", "")
+            token = services.import_token(actor=self.request.user, sheet=sheet, upload_id=upload_id)
+            context["report"] = job.summary
+            context["commit_form"] = ImportCommitForm(initial={"token": token})
+        return context
 
 
 class JobDetailView(JobMixin, View):

@@ -290,3 +290,32 @@ def test_progress_fragment_polls_until_finished(client, tree):
     ExchangeJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="x")
     html = client.get(reverse("exchange:job_progress", args=[job.pk])).content.decode()
     assert "hx-trigger" not in html and 'data-job-status="failed"' in html
+
+
+def test_large_upload_is_dry_run_in_the_background_then_committed(client, tree, tmp_path, settings):
+    settings.IMPORT_SYNC_DRY_RUN_BYTES = 0
+    login(client, tree.office_a)
+    path = xlsx(tmp_path / "big.xlsx", UNIT_HEADERS, [["后台单位", "企业", "990101001001"]])
+    response = upload(client, path)
+    dry = ExchangeJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "exchange:job_detail", args=[dry.pk]
+    )
+    assert dry.status == JobStatus.SUCCEEDED and dry.summary["created"] == 1
+    assert not Unit.objects.filter(name="后台单位").exists()
+    page = client.get(response["Location"])
+    assert "data-commit" in page.content.decode()
+    token = page.context["commit_form"].initial["token"]
+    commit = client.post(reverse("exchange:import_commit", args=["units"]), {"token": token})
+    job = ExchangeJob.objects.exclude(pk=dry.pk).get()
+    assert commit["Location"] == reverse("exchange:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED and Unit.objects.filter(name="后台单位").count() == 1
+
+
+def test_background_dry_run_with_problems_lists_them(client, tree, tmp_path, settings):
+    settings.IMPORT_SYNC_DRY_RUN_BYTES = 0
+    login(client, tree.office_a)
+    path = xlsx(tmp_path / "bad.xlsx", UNIT_HEADERS, [["坏单位", "火星", "990101001001"]])
+    response = upload(client, path)
+    html = client.get(response["Location"]).content.decode()
+    assert "data-problems" in html and "单位类型" in html and "data-commit" not in html
