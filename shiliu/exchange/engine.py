@@ -121,7 +121,7 @@ def parse_code(text: str) -> str:
     """Digit codes: spaces removed (full-width digits were already made half-width)."""
     code = text.replace(" ", "").replace("-", "")
     if not code.isdigit():
-        raise ApplicationError(_("Only digits are allowed here; got \u201c{value}\u201d.").format(value=text))
+        raise ApplicationError(_("Only digits are allowed here; got “{value}”.").format(value=text))
     return code
 
 
@@ -130,11 +130,9 @@ def parse_int(*, minimum: int | None = None, maximum: int | None = None) -> Call
         try:
             number = Decimal(text.replace(",", "").replace(" ", ""))
         except InvalidOperation:
-            raise ApplicationError(
-                _("Enter a whole number; got \u201c{value}\u201d.").format(value=text)
-            ) from None
+            raise ApplicationError(_("Enter a whole number; got “{value}”.").format(value=text)) from None
         if number != number.to_integral_value():
-            raise ApplicationError(_("Enter a whole number; got \u201c{value}\u201d.").format(value=text))
+            raise ApplicationError(_("Enter a whole number; got “{value}”.").format(value=text))
         number = int(number)
         if minimum is not None and number < minimum:
             raise ApplicationError(_("The number must be at least {min}.").format(min=minimum))
@@ -159,9 +157,7 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS or word == _("No").lower():
         return False
-    raise ApplicationError(
-        _("Enter \u201c是\u201d or \u201c否\u201d; got \u201c{value}\u201d.").format(value=text)
-    )
+    raise ApplicationError(_("Enter “是” or “否”; got “{value}”.").format(value=text))
 
 
 # ---------------------------------------------------------------- declarations
@@ -304,9 +300,9 @@ def read_workbook(sheet: Sheet, path, report: Report) -> ParsedSheet:
     if missing:
         raise ImportRefused(
             _(
-                "This does not look like the \u201c{sheet}\u201d sheet: the header row is missing the columns {missing}. "
+                "This does not look like the “{sheet}” sheet: the header row is missing the columns {missing}. "
                 "Download the template and copy your data into it."
-            ).format(sheet=sheet.verbose_name, missing="\u3001".join(f"\u201c{m}\u201d" for m in missing))
+            ).format(sheet=sheet.verbose_name, missing="、".join(f"“{m}”" for m in missing))
         )
     report.sheet = worksheet
     rows: list[Row] = []

@@ -33,7 +33,7 @@ def check_xlsx(path: str | Path) -> None:
     with path.open("rb") as fh:
         magic = fh.read(4)
     not_xlsx = _(
-        "The file is not an Excel workbook (.xlsx). Save it as \u201cExcel Workbook (*.xlsx)\u201d and try again."
+        "The file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (*.xlsx)” and try again."
     )
     if magic != ZIP_MAGIC:
         raise ImportRefused(not_xlsx)
@@ -65,6 +65,23 @@ def check_xlsx(path: str | Path) -> None:
                 "The file was refused: unpacked it would take {size} MB, more than the {limit} MB allowed."
             ).format(size=round(total / 1024 / 1024), limit=round(max_total / 1024 / 1024))
         )
+    _verify_declared_sizes(path, not_xlsx)
+
+
+def _verify_declared_sizes(path: Path, not_xlsx: str) -> None:
+    """Inflate each member once, never past its declared size, checking its CRC.
+
+    The limits above trust the sizes in the zip directory, which a crafted file can understate; Python's
+    zipfile stops at the declared size and fails the CRC check, so after this pass the sizes are known true.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as fh:
+                    while fh.read(1024 * 1024):
+                        pass
+    except Exception:  # BadZipFile, zlib.error, EOFError, NotImplementedError...: damaged or crafted
+        raise ImportRefused(not_xlsx) from None
 
 
 def unpacked_data_size(path: str | Path) -> int:

@@ -457,3 +457,28 @@ def _task_result_mark_lost(task_result_id: str) -> None:
         )
     except (ImportError, ValueError):
         return
+
+
+def files_prune(*, now=None) -> int:
+    """Delete uploads nobody committed (older than twice a dry run's lifetime) and exports past their keep time."""
+    now_ts = (now or timezone.now()).timestamp()
+    keep = {
+        UPLOAD_DIR: 2 * import_token_max_age(),
+        EXPORT_DIR: getattr(settings, "EXPORT_KEEP_SECONDS", 7 * 24 * 3600),
+    }
+    in_use = set(
+        ExchangeJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).values_list(
+            "source_file", flat=True
+        )
+    )
+    removed = 0
+    for folder, seconds in keep.items():
+        directory = private_path(folder)
+        if not directory.is_dir():
+            continue
+        for path in directory.iterdir():
+            if f"{folder}/{path.name}" in in_use or now_ts - path.stat().st_mtime < seconds:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

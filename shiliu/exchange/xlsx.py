@@ -88,7 +88,7 @@ def write_template(sheet: Sheet, path: str | Path) -> None:
     info.append(
         [
             _(
-                "Fill in the sheet \u201c{title}\u201d from its second row; keep the header row as it is. "
+                "Fill in the sheet “{title}” from its second row; keep the header row as it is. "
                 "Columns in red are required. Upload the file, check the dry run, then confirm."
             ).format(title=sheet.title)
         ]

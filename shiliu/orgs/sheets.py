@@ -58,7 +58,7 @@ def scope_label(actor) -> str:
     area = getattr(actor, "area", None)
     if scope.unrestricted or area is None:
         return ""
-    return f"{area.name}\uff08{area.code}\uff09"
+    return f"{area.name}（{area.code}）"
 
 
 def out_of_scope_message(actor, code: str) -> str:
@@ -98,9 +98,7 @@ def parse_level(text: str) -> int:
     if word.lower() in labels:
         return labels[word.lower()]
     raise ApplicationError(
-        _(
-            "Unknown level \u201c{value}\u201d; use 1\u20136 or one of: 省, 市, 县, 乡镇, 村/社区, 网格."
-        ).format(value=text)
+        _("Unknown level “{value}”; use 1–6 or one of: 省, 市, 县, 乡镇, 村/社区, 网格.").format(value=text)
     )
 
 
@@ -130,7 +128,7 @@ class AreaSheet(Sheet):
         ),
         Column(
             "level", "层级", _l("The level of the area."), required=True,
-            format=_l("1\u20136, or 省, 市, 县, 乡镇, 村/社区, 网格."), example="乡镇", parse=parse_level, width=12,
+            format=_l("1–6, or 省, 市, 县, 乡镇, 村/社区, 网格."), example="乡镇", parse=parse_level, width=12,
         ),
         Column(
             "parent_code", "上级区划代码",
@@ -209,7 +207,7 @@ class AreaSheet(Sheet):
                         row.number, header("code"),
                         _(
                             "The area {code} already exists with another level or parent; an import cannot move "
-                            "areas or change their level (use \u201cMove\u201d on the area's page)."
+                            "areas or change their level (use “Move” on the area's page)."
                         ).format(code=code),
                     )  # fmt: skip
                     failed[code] = row.number
@@ -426,7 +424,7 @@ class UnitSheet(Sheet):
                    if r.values.get("area_code") in areas and (areas[r.values["area_code"]].pk, r.values.get("name")) in by_name}  # fmt: skip
         for part in chunks(missing - loaded.keys()):
             loaded.update({u.pk: u for u in Unit.objects.filter(pk__in=part)})
-        type_names = "\u3001".join(t.name for t in type_by_id.values() if t.is_active)
+        type_names = "、".join(t.name for t in type_by_id.values() if t.is_active)
 
         plan = UnitPlan()
         seen_credit: dict[str, int] = {}
@@ -446,7 +444,7 @@ class UnitSheet(Sheet):
                 if unit_type is None or not unit_type.is_active:
                     report.add(
                         row.number, header("unit_type"),
-                        _("Unknown unit type \u201c{value}\u201d; use one of: {types}.").format(value=v["unit_type"], types=type_names),
+                        _("Unknown unit type “{value}”; use one of: {types}.").format(value=v["unit_type"], types=type_names),
                     )  # fmt: skip
                     bad = True
             area = areas.get(area_code) if area_code else None

@@ -153,3 +153,16 @@ def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(tree, tmp_path):
     )
     assert services.job_run(job_id=job.pk) == "skipped"
     assert imported() == 0
+
+
+def test_old_uploads_and_exports_are_pruned_but_not_those_of_pending_jobs(tree, tmp_path):
+    pending = staged_import(tree, tmp_path)
+    old_upload = services.upload_path(uuid.uuid4().hex)
+    old_upload.write_bytes(b"x")
+    export = services.private_path(f"{services.EXPORT_DIR}/{uuid.uuid4()}.xlsx")
+    export.parent.mkdir(parents=True, exist_ok=True)
+    export.write_bytes(b"x")
+    later = timezone.now() + timedelta(days=30)
+    assert services.files_prune(now=later) == 2
+    assert not old_upload.exists() and not export.exists()
+    assert services.private_path(pending.source_file).exists()

@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -151,9 +152,9 @@ def test_anonymous_is_sent_to_login(client, db):
 def refused(client, path, sheet="units") -> str:
     response = upload(client, path, sheet)
     assert response.status_code in (400, 413), response.status_code
-    html = response.content.decode()
-    assert "data-import-refused" in html
-    return html
+    found = re.search(r"data-import-refused>(.*?)</div>", response.content.decode(), re.S)
+    assert found, "no refusal message on the page"
+    return found.group(1)
 
 
 def test_non_xlsx_is_refused(client, tree, tmp_path):
@@ -319,3 +320,24 @@ def test_background_dry_run_with_problems_lists_them(client, tree, tmp_path, set
     response = upload(client, path)
     html = client.get(response["Location"]).content.decode()
     assert "data-problems" in html and "单位类型" in html and "data-commit" not in html
+
+
+def test_understated_member_sizes_are_caught_before_parsing(client, tree, tmp_path, monkeypatch):
+    """A crafted directory claims a small size; inflating past it is refused by the CRC check."""
+    login(client, tree.office_a)
+    path = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 500_000)
+    data = bytearray(path.read_bytes())
+    entry = data.rindex(b"PK\x01\x02")  # central directory entry of the last member
+    data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")  # claim 1,000 bytes unpacked
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 1000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the parser must not see this file")
+
+    monkeypatch.setattr("shiliu.exchange.services.read_workbook", never)
+    assert ".xlsx" in refused(client, path)
