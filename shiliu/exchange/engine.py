@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -280,22 +280,22 @@ def read_workbook(sheet: Sheet, path, report: Report) -> ParsedSheet:
     names = [n for n in workbook.sheet_names if n != INSTRUCTIONS_TITLE]
     names.sort(key=lambda n: n != sheet.title)  # the declared worksheet title first
     required = [c for c in sheet.import_columns if c.required]
-    best: tuple[int, str, int, dict, list] | None = None
+    best: tuple[int, str, int, dict] | None = None
     any_content = False
     for name in names:
-        data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if any(cell_text(c) for row in data[:HEADER_SCAN_ROWS] for c in row):
+        # Only the top rows to find the header; the whole sheet is read once it is chosen.
+        top = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+        if any(cell_text(c) for row in top for c in row):
             any_content = True
-        for index, cells in enumerate(data[:HEADER_SCAN_ROWS]):
+        for index, cells in enumerate(top):
             found = _match_headers(sheet, cells)
-            score = len(found)
-            if best is None or score > best[0]:
-                best = (score, name, index, found, data)
+            if best is None or len(found) > best[0]:
+                best = (len(found), name, index, found)
         if best and best[1] == name and all(c.key in best[3] for c in required):
             break
     if not any_content or best is None:
         raise ImportRefused(_("The file is empty."))
-    score, worksheet, header_index, found, data = best
+    _score, worksheet, header_index, found = best
     missing = [c.header for c in required if c.key not in found]
     if missing:
         raise ImportRefused(
@@ -305,6 +305,7 @@ def read_workbook(sheet: Sheet, path, report: Report) -> ParsedSheet:
             ).format(sheet=sheet.verbose_name, missing="、".join(f"“{m}”" for m in missing))
         )
     report.sheet = worksheet
+    data = workbook.get_sheet_by_name(worksheet).to_python(skip_empty_area=False)
     rows: list[Row] = []
     columns = [(c, found[c.key]) for c in sheet.import_columns if c.key in found]
     for offset, cells in enumerate(data[header_index + 1 :], start=header_index + 2):
@@ -329,11 +330,3 @@ def read_workbook(sheet: Sheet, path, report: Report) -> ParsedSheet:
         raise ImportRefused(_("The file has a header row but no data below it."))
     report.rows = len(rows)
     return ParsedSheet(worksheet=worksheet, header_row=header_index + 1, rows=rows)
-
-
-def progress_steps(rows: Iterable[Row], progress) -> Iterable[Row]:
-    """Iterate rows, calling ``progress(done)`` every PROGRESS_EVERY rows (heartbeat for background jobs)."""
-    for done, row in enumerate(rows, start=1):
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done)
-        yield row

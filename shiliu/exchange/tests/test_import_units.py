@@ -122,6 +122,18 @@ def test_title_rows_full_width_and_spaces_are_normalised(tree, tmp_path):
     path = xlsx(
         tmp_path / "t.xlsx",
         [" 单位名称 ", "单位类型", "所属区划代码*", "统一社会信用代码"],
+        [
+            ["  全角　单位 ", " 企业", "９９０１０１００１００１", credit_code(620).replace("9", "９")],
+            ["坏类型单位", "火星", "990101001001", ""],
+        ],
+        above=[["2024年创建单位名单"], []],
+    )
+    report = import_file(actor=tree.office_a, sheet="units", path=path)
+    # Row numbers are the worksheet's: title row 1, blank row 2, header row 3.
+    assert errors_at(report) == {(5, "单位类型")}, messages(report)
+    path = xlsx(
+        tmp_path / "t2.xlsx",
+        [" 单位名称 ", "单位类型", "所属区划代码*", "统一社会信用代码"],
         [["  全角　单位 ", " 企业", "９９０１０１００１００１", credit_code(620).replace("9", "９")]],
         above=[["2024年创建单位名单"], []],
     )
