@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from shiliu.exchange import services
+from shiliu.exchange import jobs, services
 from shiliu.exchange.models import ExchangeJob, JobKind, JobStatus
 from shiliu.orgs.models import Unit
 from shiliu.orgs.sheets import UnitSheet
@@ -61,23 +61,23 @@ def test_killed_during_commit_writes_nothing_then_sweep_reruns_it_exactly_once(t
 
     monkeypatch.setattr(UnitSheet, "apply", apply_then_die)
     with pytest.raises(Killed):
-        services.job_run(job_id=job.pk)
+        jobs.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert imported() == 0  # ...and rolled back with it
     assert job.status == JobStatus.RUNNING and job.attempts == 1
 
     monkeypatch.setattr(UnitSheet, "apply", original)
-    assert services.jobs_sweep() == []  # heartbeat still fresh: not touched
+    assert jobs.jobs_sweep() == []  # heartbeat still fresh: not touched
     age(job)
-    assert services.jobs_sweep() == [str(job.pk)]  # queued again and (ImmediateBackend) run at once
+    assert jobs.jobs_sweep() == [str(job.pk)]  # queued again and (ImmediateBackend) run at once
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
     assert imported() == 3
 
     # A late duplicate delivery of the task does nothing.
-    assert services.job_run(job_id=job.pk) == "skipped"
+    assert jobs.job_run(job_id=job.pk) == "skipped"
     age(job)
-    services.jobs_sweep()
+    jobs.jobs_sweep()
     assert imported() == 3
     job.refresh_from_db()
     assert job.attempts == 2
@@ -104,7 +104,7 @@ def test_sweep_marks_the_stuck_task_row_failed(tree, tmp_path):
         status=JobStatus.RUNNING, attempts=1, task_result_id=str(task_row.pk)
     )
     age(job)
-    services.jobs_sweep()
+    jobs.jobs_sweep()
     task_row.refresh_from_db()
     assert task_row.status == "FAILED" and "sweeper" in task_row.traceback
     job.refresh_from_db()
@@ -113,11 +113,11 @@ def test_sweep_marks_the_stuck_task_row_failed(tree, tmp_path):
 
 def test_a_run_that_lost_its_job_writes_nothing(tree, tmp_path):
     job = staged_import(tree, tmp_path)
-    claimed = services._job_claim(job.pk)
+    claimed = jobs._job_claim(job.pk)
     assert claimed.attempts == 1
     # Meanwhile the sweeper gave the job to another run.
     ExchangeJob.objects.filter(pk=job.pk).update(attempts=2)
-    with pytest.raises(services.JobSuperseded):
+    with pytest.raises(jobs.JobSuperseded):
         services.import_commit(
             actor=tree.office_a, sheet="units", path=services.private_path(job.source_file), job=claimed
         )
@@ -127,7 +127,7 @@ def test_a_run_that_lost_its_job_writes_nothing(tree, tmp_path):
 def test_job_with_invalid_rows_fails_with_the_problems(tree, tmp_path):
     job = staged_import(tree, tmp_path)
     xlsx(services.private_path(job.source_file), UNIT_HEADERS, [["坏行", "火星", "990101001001"]])
-    services.job_enqueue(job)
+    jobs.job_enqueue(job)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.errors == [
@@ -140,7 +140,7 @@ def test_killed_export_is_rerun(tree):
         kind=JobKind.EXPORT, sheet="units", user=tree.office_b, status=JobStatus.RUNNING, attempts=1
     )
     age(job)
-    services.jobs_sweep()
+    jobs.jobs_sweep()
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.progress_total == 1
     assert services.private_path(job.result_file).exists()
@@ -151,7 +151,7 @@ def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(tree, tmp_path):
     ExchangeJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now()
     )
-    assert services.job_run(job_id=job.pk) == "skipped"
+    assert jobs.job_run(job_id=job.pk) == "skipped"
     assert imported() == 0
 
 
@@ -163,6 +163,6 @@ def test_old_uploads_and_exports_are_pruned_but_not_those_of_pending_jobs(tree, 
     export.parent.mkdir(parents=True, exist_ok=True)
     export.write_bytes(b"x")
     later = timezone.now() + timedelta(days=30)
-    assert services.files_prune(now=later) == 2
+    assert jobs.files_prune(now=later) == 2
     assert not old_upload.exists() and not export.exists()
     assert services.private_path(pending.source_file).exists()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shiliu.exchange.services import files_prune, jobs_sweep
+from shiliu.exchange.jobs import files_prune, jobs_sweep
 
 
 class Command(BaseCommand):
