@@ -231,7 +231,7 @@ def _task_result_mark_lost(task_result_id: str) -> None:
         DBTaskResult.objects.filter(pk=uuid.UUID(task_result_id), status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
-            exception_class_path="shiliu.exchange.services.WorkerLost",
+            exception_class_path="shiliu.exchange.jobs.WorkerLost",
             traceback="The worker stopped before the task finished; marked failed by the exchange sweeper.\n",
         )
     except (ImportError, ValueError):
