@@ -112,3 +112,27 @@ def test_statistics_import_upserts_and_checks(tree, tmp_path):
         messages(report)
     )
     assert not AreaStatistics.objects.filter(year__in=[2025, 2026]).exists()
+
+
+def test_a_failure_while_writing_rolls_back_every_row(tree, tmp_path, monkeypatch):
+    from shiliu.core.errors import ApplicationError
+    from shiliu.orgs import services as org_services
+
+    real = org_services.area_statistics_upsert
+    calls = []
+
+    def fail_second(**kwargs):
+        calls.append(kwargs["year"])
+        if len(calls) == 2:
+            raise ApplicationError("boom", field="population")
+        return real(**kwargs)
+
+    monkeypatch.setattr(org_services, "area_statistics_upsert", fail_second)
+    path = xlsx(
+        tmp_path / "s.xlsx",
+        STAT_HEADERS,
+        [["990101001001", 2020, 1, 2, 1, 1], ["990101001001", 2021, 1, 2, 1, 1]],
+    )
+    report = import_file(actor=tree.office_a, sheet="area_statistics", path=path)
+    assert not report.ok and "boom" in messages(report) and "3" in messages(report)
+    assert not AreaStatistics.objects.exists()
