@@ -87,6 +87,10 @@ def markdown(results: list[dict]) -> str:
     for r in results:
         lines.append(f"### {r['database']} ({r['database_version']})")
         lines.append("")
+        lines.append(
+            f"- {r['machine']}; {r['date']}; load average before / after the list requests: "
+            f"{r.get('loadavg_before_lists', '?')} / {r.get('loadavg_after_lists', '?')}"
+        )
         seed = r.get("seed")
         if seed:
             lines.append(
@@ -189,7 +193,9 @@ def worker(args) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     result["seed"] = measure_seed(kept)
     print(f"seed: {result['seed']}", flush=True)
+    result["loadavg_before_lists"] = loadavg()
     result["lists"] = measure_lists(args)
+    result["loadavg_after_lists"] = loadavg()
     if args.skip_import:
         result["import"] = {"rows": args.import_rows, "skipped": "--skip-import given"}
     else:
@@ -197,6 +203,14 @@ def worker(args) -> int:
         print(f"import: {result['import']}", flush=True)
     (OUT / f"results-{db}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
+
+
+def loadavg() -> str:
+    """Other work on the machine skews p95; the load average is kept with the figures."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
 
 
 def database_version(connection) -> str:

@@ -60,7 +60,7 @@ SHILIU = CitySpec(1, "石榴市", counties=4, townships=40, villages=400, units=
 SCALES: dict[str, list[CitySpec]] = {
     "tiny": [CitySpec(1, "石榴市", counties=2, townships=4, villages=10, units=80)],
     "city": [SHILIU],
-    # Thirteen more cities of 8 counties each: 108 counties, 20,004 villages, 100,012 units in all.
+    # Thirteen more cities of 8 counties each: 108 counties, 20,004 villages, 100,007 units in all.
     "province": [SHILIU]
     + [
         CitySpec(i, CITY_NAMES[i - 1], counties=8, townships=150, villages=1508, units=7539)
