@@ -29,18 +29,19 @@ class UnitStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-# The seven entries (七进) and newer types; seeded into UnitType, which users may extend.
+# The seven entries (七进) and newer types, as the 0002 data migration seeds them. Names are data in the
+# platform's working language (users rename or add types); codes are stable identifiers.
 DEFAULT_UNIT_TYPES = [
-    # code, name, has credit code, order
-    ("agency", _("Agency"), True, 10),
-    ("enterprise", _("Enterprise"), True, 20),
-    ("community", _("Community"), True, 30),
-    ("township", _("Township"), True, 40),
-    ("school", _("School"), True, 50),
-    ("military", _("Military company"), False, 60),
-    ("religious", _("Religious venue"), True, 70),
-    ("new_org", _("New economic or social organisation"), True, 80),
-    ("window", _("Window unit"), True, 90),
-    ("education_base", _("Education base"), False, 100),
-    ("other", _("Other"), False, 110),
+    # code, name, has a credit code, order
+    ("agency", "机关", True, 10),
+    ("enterprise", "企业", True, 20),
+    ("community", "社区", True, 30),
+    ("township", "乡镇", True, 40),
+    ("school", "学校", True, 50),
+    ("military", "连队", False, 60),
+    ("religious", "宗教活动场所", True, 70),
+    ("new_org", "新经济组织和新社会组织", True, 80),
+    ("window", "窗口单位", True, 90),
+    ("education_base", "教育基地", False, 100),
+    ("other", "其他", False, 110),
 ]

@@ -167,6 +167,13 @@ TASKS = {
 # A job whose heartbeat is older than this is considered dead and is retried or failed.
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 2)
+# Exports up to this many rows stream at once; larger ones run as background jobs.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 5000)
+# Uploads whose unpacked size exceeds this are dry-run in the background.
+IMPORT_SYNC_DRY_RUN_BYTES = env_int("IMPORT_SYNC_DRY_RUN_BYTES", 3 * 1024 * 1024)
+# How long a dry run's confirmation token stays valid, and how long export files are kept.
+IMPORT_TOKEN_MAX_AGE = env_int("IMPORT_TOKEN_MAX_AGE", 3600)
+EXPORT_KEEP_SECONDS = env_int("EXPORT_KEEP_SECONDS", 7 * 24 * 3600)
 
 # Rows per list page.
 LIST_PAGE_SIZE = 25

@@ -7,6 +7,7 @@ from shiliu.core.roles import Role
 from shiliu.core.validators import credit_code_check_char
 from shiliu.orgs.choices import AreaLevel
 from shiliu.orgs.models import Area, Unit, UnitType
+from shiliu.orgs.services import unit_types_ensure_defaults
 
 _seq = count(1)
 
@@ -41,6 +42,8 @@ class Tree:
     """province 99 → city 9901 → counties 990101 (A) and 990102 (B) → townships → villages → grids."""
 
     def __init__(self):
+        # Transactional tests elsewhere may have flushed the rows the data migration seeded.
+        unit_types_ensure_defaults()
         L = AreaLevel
         self.province = make_area("示范省", "990000000000", L.PROVINCE)
         self.city = make_area("石榴市", "990100000000", L.CITY, self.province)
