@@ -181,6 +181,11 @@ def _stem(rng: random.Random, used: set[str]) -> str:
     return stem
 
 
+def _level_of(code: str) -> int:
+    """The level of a 12-digit division code: the first whose significant digits are followed by zeros only."""
+    return next(level for level in AreaLevel if not code[SIGNIFICANT_DIGITS[level] :].strip("0"))
+
+
 def _strip_suffix(name: str) -> str:
     for suffix in ("街道", "社区", "区", "县", "市", "镇", "乡", "村"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -223,6 +228,14 @@ class _CityBuilder:
         self.by_code[code] = row
         return row
 
+    def _reserved(self, prefix: str, level: int) -> set[str]:
+        """Stems of the pinned names among the children of ``prefix``, so that no sibling draws the same name."""
+        return {
+            _strip_suffix(name)
+            for code, name in self.PINNED.items()
+            if code.startswith(prefix) and _level_of(code) == level
+        }
+
     def build_areas(self) -> None:
         rng, spec = self.rng, self.spec
         city = self._area(spec.code, spec.name, AreaLevel.CITY, province_row())
@@ -230,7 +243,7 @@ class _CityBuilder:
         n_cities = 1 if n >= 6 else 0
         n_districts = max(1, (n - n_cities) // 2)
         kinds = ["区"] * n_districts + ["县"] * (n - n_districts - n_cities) + ["市"] * n_cities
-        used: set[str] = set()
+        used = self._reserved(spec.code[:4], AreaLevel.COUNTY)
         township_counts = spread(rng, spec.townships, n, 0.3)
         county_rows = []
         next_no = {"区": 1, "县": 21, "市": 81}
@@ -250,7 +263,7 @@ class _CityBuilder:
             else:
                 shares = [("街道", 0.15), ("镇", 0.6), ("乡", 0.25)]
             counts = {"街道": 0, "镇": 0, "乡": 0}
-            town_used: set[str] = set()
+            town_used = self._reserved(county.code[:6], AreaLevel.TOWNSHIP)
             towns = []
             for _ in range(n_towns):
                 x, acc, chosen = rng.random(), 0.0, "镇"
@@ -270,7 +283,7 @@ class _CityBuilder:
                 community_share = {"街道": 0.9, "镇": 0.2, "乡": 0.0}[
                     town.name[-2:] if town.name.endswith("街道") else town.name[-1]
                 ]
-                vill_used: set[str] = set()
+                vill_used = self._reserved(town.code[:9], AreaLevel.VILLAGE)
                 vills = []
                 c_no, v_no = 0, 200
                 for _ in range(n_vill):
