@@ -31,7 +31,7 @@ from django.views.generic import FormView, TemplateView, View
 from .errors import ApplicationError
 from .forms import ConfirmForm, apply_application_error
 from .models import PersonalDataAccess
-from .pagination import keyset_page
+from .pagination import capped_count, keyset_page
 from .privacy import MASKERS
 from .scope import CHANGE, REVEAL, VIEW, get_visible_or_404, visible_to
 
@@ -268,9 +268,17 @@ class ScopedListView(SignedInMixin, BreadcrumbsMixin, TemplateView):
                 )
         return options
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("count") == "exact":
+            # The exact total of a list larger than the cap, fetched on demand by the pagination footer.
+            total = self.get_queryset().count()
+            return render(request, "core/list_total.html", {"total": total, "total_exact": True})
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queryset = self.get_queryset()
+        total, total_exact = capped_count(queryset, getattr(settings, "LIST_COUNT_CAP", 10000))
         sort_key, sort_lookup = self.get_sort()
         page = keyset_page(
             queryset,
@@ -291,7 +299,8 @@ class ScopedListView(SignedInMixin, BreadcrumbsMixin, TemplateView):
                     {"column": c, "sort_asc": c.sort, "sort_desc": f"-{c.sort}" if c.sort else None}
                     for c in self.columns
                 ],
-                "total": queryset.count(),
+                "total": total,
+                "total_exact": total_exact,
                 "sort": sort_key,
                 "sort_options": self.sort_options(sort_key),
                 "filter_controls": self.filter_controls(),

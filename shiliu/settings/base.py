@@ -177,6 +177,8 @@ EXPORT_KEEP_SECONDS = env_int("EXPORT_KEEP_SECONDS", 7 * 24 * 3600)
 
 # Rows per list page.
 LIST_PAGE_SIZE = 25
+# List totals are exact up to this many rows; beyond it the page says "more than" and counts on request.
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 10000)
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

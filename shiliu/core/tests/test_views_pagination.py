@@ -81,3 +81,16 @@ def test_deep_pages_use_no_offset(many_units):
     sql = ctx.captured_queries[-1]["sql"].upper()
     assert "OFFSET" not in sql
     assert "LIMIT 6" in sql
+
+
+def test_totals_beyond_the_cap_are_counted_on_request(client, tree, settings):
+    from django.urls import reverse
+
+    settings.LIST_COUNT_CAP = 2
+    client.login(username="city_office", password="Test-Passw0rd!")
+    response = client.get(reverse("orgs:unit_list"))
+    assert response.context["total"] == 2 and response.context["total_exact"] is False
+    assert b"data-total-capped" in response.content
+    exact = client.get(reverse("orgs:unit_list"), {"count": "exact"})
+    assert exact.status_code == 200
+    assert b'data-total="4"' in exact.content
