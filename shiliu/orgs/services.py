@@ -219,9 +219,13 @@ def unit_clean(*, data: dict, instance: Unit | None = None, check_unique: bool =
     code = normalize_text(data.get("credit_code")).replace(" ", "").upper()
     if code:
         code = validate_credit_code(code)
-    elif unit_type.requires_credit_code and not data.get("allow_missing_credit_code", True):
+    elif unit_type.requires_credit_code and (
+        # Legacy records without a code stay editable; new units, a new type or clearing a code need one.
+        instance is None or instance.credit_code or instance.unit_type_id != unit_type.pk
+    ):
         raise ApplicationError(
-            _("Units of this type need a unified social credit code."), field="credit_code"
+            _("Units of the type {type} need a unified social credit code.").format(type=unit_type.name),
+            field="credit_code",
         )
     cleaned["credit_code"] = code
     cleaned["address"] = normalize_text(data.get("address"))[:200]

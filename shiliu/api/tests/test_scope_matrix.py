@@ -9,6 +9,7 @@ import json
 import pytest
 
 from shiliu.orgs.models import Area, AreaStatistics, Unit
+from shiliu.orgs.tests.factories import credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,7 @@ def test_unit_create(tree, api_as, username, status):
         "name": "团结社区卫生室",
         "unit_type": "window",
         "area": tree.village_a.pk,
+        "credit_code": credit_code(2101),
         "contact_phone": "13700001234",
     }
 
@@ -184,13 +186,55 @@ def test_unit_create(tree, api_as, username, status):
 
 
 def test_unit_create_reports_service_errors_with_their_field(tree, api_as):
-    payload = {"name": tree.unit_a.name, "unit_type": "community", "area": tree.village_a.pk}
+    payload = {
+        "name": tree.unit_a.name,
+        "unit_type": "community",
+        "area": tree.village_a.pk,
+        "credit_code": credit_code(2102),
+    }
 
     response = api_as("office_a").post("/api/units", payload, JSON)
 
     assert response.status_code == 400
     assert response.json()["field"] == "name"
     assert tree.unit_a.name in response.json()["detail"]
+
+
+def test_unit_create_without_a_credit_code_where_the_type_has_one(tree, api_as):
+    before = Unit.objects.count()
+    payload = {"name": "团结社区便民服务站", "unit_type": "window", "area": tree.village_a.pk}
+
+    response = api_as("office_a").post("/api/units", payload, JSON)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "credit_code"
+    assert "窗口单位" in response.json()["detail"]
+    assert Unit.objects.count() == before
+    # A type without a credit code needs none.
+    payload |= {"name": "团结社区民兵连", "unit_type": "military"}
+    response = api_as("office_a").post("/api/units", payload, JSON)
+    assert response.status_code == 201, response.content
+    assert response.json()["credit_code"] == ""
+
+
+def test_unit_update_cannot_clear_a_credit_code_or_change_the_type_without_one(tree, api_as):
+    code = credit_code(2103)
+    Unit.objects.filter(pk=tree.unit_a.pk).update(credit_code=code)
+    client = api_as("office_a")
+
+    cleared = client.patch(f"/api/units/{tree.unit_a.pk}", {"credit_code": ""}, JSON)
+
+    assert cleared.status_code == 400, cleared.content
+    assert cleared.json()["field"] == "credit_code"
+    tree.unit_a.refresh_from_db()
+    assert tree.unit_a.credit_code == code
+    # unit_a2 (a school) has no code on record: editing it keeps working, changing its type does not.
+    assert client.patch(f"/api/units/{tree.unit_a2.pk}", {"address": "中心路8号"}, JSON).status_code == 200
+    retyped = client.patch(f"/api/units/{tree.unit_a2.pk}", {"unit_type": "enterprise"}, JSON)
+    assert retyped.status_code == 400, retyped.content
+    assert retyped.json()["field"] == "credit_code"
+    tree.unit_a2.refresh_from_db()
+    assert (tree.unit_a2.unit_type.code, tree.unit_a2.address) == ("school", "中心路8号")
 
 
 def test_unit_create_with_unknown_type(tree, api_as):

@@ -22,12 +22,13 @@ def test_valid_units_are_created_with_history(tree, tmp_path):
         UNIT_HEADERS,
         [
             row("新单位甲", code=credit_code(501), contact="王芳", phone="13800000000", member="是"),
-            row("新单位乙", "学校", TOWN_A),
+            row("新单位乙", "学校", TOWN_A, code=credit_code(505)),
+            row("新单位丙", "连队", TOWN_A),  # a type without a credit code needs none
         ],
     )
     report = import_file(actor=tree.office_a, sheet="units", path=path)
     assert report.ok, messages(report)
-    assert report.created == 2
+    assert report.created == 3
     unit = Unit.objects.get(name="新单位甲")
     assert unit.area == tree.village_a and unit.area_path == tree.village_a.path
     assert unit.contact_phone == "13800000000" and unit.is_member_department
@@ -43,15 +44,16 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(tree, 
         UNIT_HEADERS,
         [
             row("好单位", code=credit_code(503)),  # 2: fine
-            row("", "企业"),  # 3: name missing
-            row("甲", "不存在的类型"),  # 4: unknown type
-            row("乙", area="990101009999"),  # 5: unknown area
+            row("", "企业", code=credit_code(506)),  # 3: name missing
+            row("甲", "不存在的类型", code=credit_code(507)),  # 4: unknown type
+            row("乙", area="990101009999", code=credit_code(508)),  # 5: unknown area
             row("丙", code=bad_code),  # 6: checksum
             row("丁", code=credit_code(503)),  # 7: duplicate credit code in file
-            row("好单位"),  # 8: duplicate name in the same area in file
+            row("好单位", code=credit_code(509)),  # 8: duplicate name in the same area in file
             row("团结社区居委会", code=credit_code(504)),  # 9: clashes with existing unit_a (no credit code)?
-            row("戊", area=VILLAGE_B),  # 10: out of scope for office_a
-            row("己", phone="12345"),  # 11: bad phone
+            row("戊", area=VILLAGE_B, code=credit_code(510)),  # 10: out of scope for office_a
+            row("己", code=credit_code(511), phone="12345"),  # 11: bad phone
+            row("庚"),  # 12: an enterprise without a credit code
         ],
     )
     before = Unit.objects.count()
@@ -66,6 +68,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(tree, 
     assert (8, "单位名称") in found
     assert (10, "所属区划代码") in found
     assert (11, "联系电话") in found
+    assert (12, "统一社会信用代码") in found
     assert (2, "单位名称") not in found and 2 not in {r for r, _c in found}
     assert all(e.sheet == "Sheet1" for e in report.errors)
     assert "checksum" in messages(report) or "校验" in messages(report)
@@ -146,7 +149,9 @@ def test_title_rows_full_width_and_spaces_are_normalised(tree, tmp_path):
 
 def test_numbers_typed_as_numbers_are_read_as_codes(tree, tmp_path):
     path = xlsx(
-        tmp_path / "n.xlsx", UNIT_HEADERS, [["数字单位", "企业", 990101001001, "", "", "", 13800000000, ""]]
+        tmp_path / "n.xlsx",
+        UNIT_HEADERS,
+        [["数字单位", "企业", 990101001001, credit_code(630), "", "", 13800000000, ""]],
     )
     report = import_file(actor=tree.office_a, sheet="units", path=path)
     assert report.ok, messages(report)
@@ -161,9 +166,37 @@ def test_wrong_sheet_names_missing_headers(tree, tmp_path):
 
 
 def test_leader_cannot_import_and_unit_liaison_stays_in_scope(tree, tmp_path):
-    path = xlsx(tmp_path / "s.xlsx", UNIT_HEADERS, [row("越权单位", area=TOWN_A)])
+    path = xlsx(tmp_path / "s.xlsx", UNIT_HEADERS, [row("越权单位", area=TOWN_A, code=credit_code(640))])
     report = import_file(actor=tree.leader, sheet="units", path=path)
     assert (2, "所属区划代码") in errors_at(report)
     report = import_file(actor=tree.unit_user_a, sheet="units", path=path)
     assert (2, "所属区划代码") in errors_at(report)
     assert not Unit.objects.filter(name="越权单位").exists()
+
+
+def test_a_type_with_a_credit_code_needs_one_in_new_rows_type_changes_and_not_in_legacy_rows(tree, tmp_path):
+    path = xlsx(
+        tmp_path / "c.xlsx",
+        UNIT_HEADERS,
+        [
+            row("新学校", "学校", TOWN_A),  # 2: a new school without a code
+            row("新连队", "连队", TOWN_A),  # 3: a military company needs none
+            # 4: unit_a2 (a school, no code on record) by name: other fields may change.
+            row("东关街道中心小学", "学校", TOWN_A, address="中心路8号"),
+            row("团结社区居委会", "企业"),  # 5: unit_a (a community, no code) may not change type without one
+        ],
+    )
+    report = import_dry_run(actor=tree.office_a, sheet="units", path=path)
+    assert errors_at(report) == {(2, "统一社会信用代码"), (5, "统一社会信用代码")}, messages(report)
+    assert "学校" in messages(report) and "企业" in messages(report)
+    path = xlsx(
+        tmp_path / "ok.xlsx",
+        UNIT_HEADERS,
+        [row("新连队", "连队", TOWN_A), row("东关街道中心小学", "学校", TOWN_A, address="中心路8号")],
+    )
+    report = import_file(actor=tree.office_a, sheet="units", path=path)
+    assert report.ok, messages(report)
+    assert (report.created, report.updated) == (1, 1)
+    assert Unit.objects.get(name="新连队").credit_code == ""
+    unit_a2 = Unit.objects.get(pk=tree.unit_a2.pk)
+    assert (unit_a2.address, unit_a2.credit_code) == ("中心路8号", "")

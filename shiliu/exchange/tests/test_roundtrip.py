@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from shiliu.exchange.services import import_file
 from shiliu.orgs.models import Area, AreaStatistics, Unit
+from shiliu.orgs.tests.factories import credit_code
 
 from .helpers import messages
 
@@ -37,7 +38,7 @@ def test_units_round_trip_keeps_masked_contacts_and_applies_edits(client, tree, 
     for row in ws.iter_rows(min_row=2):
         if row[0].value == "东关街道中心小学":
             row[5].value = "中心路8号"  # address
-    ws.append(["新增的单位", "企业", "990101001001", None, None, None, None, None, None, None])
+    ws.append(["新增的单位", "企业", "990101001001", None, credit_code(1101), None, None, None, None, None])
     wb.save(path)
     report = import_file(actor=tree.office_a, sheet="units", path=path)
     assert report.ok, messages(report)

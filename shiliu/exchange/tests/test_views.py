@@ -118,7 +118,7 @@ def test_dry_run_page_lists_problems_with_row_and_column(client, tree, tmp_path)
 
 def test_forged_expired_and_foreign_tokens_are_refused(client, tree, tmp_path, settings):
     login(client, tree.office_a)
-    path = xlsx(tmp_path / "ok.xlsx", UNIT_HEADERS, [["令牌单位", "企业", "990101001001"]])
+    path = xlsx(tmp_path / "ok.xlsx", UNIT_HEADERS, [["令牌单位", "企业", "990101001001", credit_code(701)]])
     token = upload(client, path).context["commit_form"].initial["token"]
     url = reverse("exchange:import_commit", args=["units"])
     forged = signing.dumps({"u": tree.office_a.pk, "s": "units", "f": "a" * 32}, salt="wrong")
@@ -305,7 +305,7 @@ def test_progress_fragment_polls_until_finished(client, tree):
 def test_large_upload_is_dry_run_in_the_background_then_committed(client, tree, tmp_path, settings):
     settings.IMPORT_SYNC_DRY_RUN_BYTES = 0
     login(client, tree.office_a)
-    path = xlsx(tmp_path / "big.xlsx", UNIT_HEADERS, [["后台单位", "企业", "990101001001"]])
+    path = xlsx(tmp_path / "big.xlsx", UNIT_HEADERS, [["后台单位", "企业", "990101001001", credit_code(702)]])
     response = upload(client, path)
     dry = ExchangeJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(

@@ -148,7 +148,7 @@ def unit_data(tree, **overrides):
         "name": "新建单位",
         "unit_type": UnitType.objects.get(code="enterprise").pk,
         "area": tree.town_a.pk,
-        "credit_code": "",
+        "credit_code": credit_code(2201),
         "address": "",
         "contact_name": "王五",
         "contact_phone": "13700001234",
@@ -185,6 +185,31 @@ def test_service_errors_land_on_their_fields(tree):
     assert Unit.objects.count() == 4
 
 
+def test_credit_code_is_required_where_the_unit_type_has_one(tree):
+    client = client_for("office_a")
+    missing = client.post(reverse("orgs:unit_create"), unit_data(tree, credit_code=""))
+    assert missing.status_code == 200
+    errors = errors_for(missing, "credit_code")
+    assert len(errors) == 1 and "企业" in errors[0]
+    assert not Unit.objects.filter(name="新建单位").exists()
+    military = UnitType.objects.get(code="military").pk
+    response = client.post(reverse("orgs:unit_create"), unit_data(tree, credit_code="", unit_type=military))
+    assert response.status_code == 302
+    assert Unit.objects.get(name="新建单位").credit_code == ""
+
+
+def test_edit_form_cannot_clear_a_credit_code(tree):
+    code = credit_code(2202)
+    Unit.objects.filter(pk=tree.unit_a2.pk).update(credit_code=code)
+    data = unit_data(tree, name="东关街道中心小学", credit_code="", address="中心路8号")
+    data["unit_type"] = tree.unit_a2.unit_type_id
+    response = client_for("office_a").post(reverse("orgs:unit_edit", args=[tree.unit_a2.pk]), data)
+    assert response.status_code == 200
+    assert len(errors_for(response, "credit_code")) == 1
+    tree.unit_a2.refresh_from_db()
+    assert (tree.unit_a2.credit_code, tree.unit_a2.address) == (code, "")
+
+
 def test_create_outside_scope_is_refused(tree):
     response = client_for("office_a").post(reverse("orgs:unit_create"), unit_data(tree, area=tree.town_b.pk))
     assert errors_for(response, "area")
@@ -200,6 +225,7 @@ def test_edit_unit_records_masked_history(tree):
     data = unit_data(tree, name="团结社区居委会", area=tree.village_a.pk, contact_phone="13711112222")
     data["unit_type"] = tree.unit_a.unit_type_id
     data["contact_name"] = "张三丰"
+    data["credit_code"] = ""  # unit_a has none on record and may keep it that way
     response = client.post(edit_url, data)
     assert response.status_code == 302
     tree.unit_a.refresh_from_db()
