@@ -249,8 +249,13 @@ def unit_clean(*, data: dict, instance: Unit | None = None, check_unique: bool =
 
 @transaction.atomic
 def unit_create(*, actor, **data) -> Unit:
+    area = data.get("area")
+    # Scope before validation, so that a foreign area answers like a missing one, not with field errors.
+    # A new unit is never the one a unit liaison is bound to: unit_id=0 stands for "not yet saved".
+    if isinstance(area, Area):
+        ensure_writable(actor, Unit, area_path=area.path, unit_id=0)
     cleaned = unit_clean(data=data)
-    ensure_writable(actor, Unit, area_path=cleaned["area"].path)
+    ensure_writable(actor, Unit, area_path=cleaned["area"].path, unit_id=0)
     unit = Unit(**cleaned, area_path=cleaned["area"].path)
     unit._history_user = actor
     unit.save()
