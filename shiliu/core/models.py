@@ -49,3 +49,8 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.content_type.model}#{self.object_id}.{self.field} {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+from .attachments import Attachment  # noqa: E402  (registers the model with the core app)
+
+__all__ = ["Attachment", "PersonalDataAccess", "ScopedModel", "TimeStampedModel"]

@@ -120,7 +120,7 @@ class Column:
 
 @dataclass(frozen=True)
 class ListFilter:
-    """One filter control. ``kind`` is ``select``, ``area`` (the scoped area picker) or ``year``."""
+    """One filter control. ``kind`` is ``select``, ``area`` (the scoped area picker), ``date`` or ``year``."""
 
     name: str
     label: Any

@@ -1,0 +1,102 @@
+"""Forms for activities and publicity: shape and types only; the services check the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shiliu.core.forms import StyledForm, TreeChoiceField
+from shiliu.core.scope import scope_of, visible_to
+from shiliu.orgs.choices import UnitStatus
+from shiliu.orgs.models import Area, Unit
+from shiliu.venues.choices import VenueStatus
+from shiliu.venues.forms import DateInput
+from shiliu.venues.models import Venue
+
+from .choices import PublicityKind
+from .selectors import activity_type_list
+
+
+class LedgerForm(StyledForm):
+    """Fields shared by activities and publicity: who (unit or area office) and when."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Unit"),
+        required=False,
+        empty_label=_("None: the area office's own record"),
+    )
+    area = TreeChoiceField(
+        queryset=Area.objects.none(),
+        label=_("Area"),
+        required=False,
+        placeholder=_("Choose the area"),
+        help_text=_("Only for an office's own record; a unit's record lies in the unit's area."),
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("End date"), widget=DateInput(), required=False, help_text=_("Leave empty for a single day.")
+    )
+
+    def __init__(self, *args, user, with_photo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = visible_to(Unit.objects.filter(status=UnitStatus.ACTIVE), user).order_by("name")
+        self.fields["unit"].queryset = units
+        if scope_of(user).unit_id is not None:
+            # A liaison records for their own unit only.
+            self.fields["unit"].empty_label = None
+            self.fields["unit"].required = True
+            del self.fields["area"]
+        else:
+            self.fields["area"].queryset = visible_to(Area.objects.all(), user)
+        if with_photo:
+            self.fields["photo"] = forms.FileField(
+                label=_("Photo or document"),
+                required=False,
+                help_text=_("A JPEG, PNG or WebP photo or a PDF; more can be added on the record's page."),
+            )
+            self.fields["photo"].widget.attrs.update(
+                {"class": "form-control", "accept": "image/jpeg,image/png,image/webp,application/pdf"}
+            )
+
+
+class ActivityForm(LedgerForm):
+    activity_type = forms.ModelChoiceField(
+        queryset=activity_type_list(), label=_("Type"), empty_label=_("Choose a type")
+    )
+    venue = forms.ModelChoiceField(queryset=Venue.objects.none(), label=_("Venue"), required=False)
+    organisers = forms.CharField(label=_("Organisers"), max_length=200, required=False)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, initial=0)
+    audience = forms.CharField(
+        label=_("Audience groups"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: residents, students, migrant workers."),
+    )
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    field_order = ["title", "activity_type", "unit", "area", "start_date", "end_date", "venue"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["venue"].queryset = visible_to(
+            Venue.objects.filter(status=VenueStatus.ACTIVE), user
+        ).order_by("name")
+        self.order_fields(self.field_order)
+
+
+class PublicityForm(LedgerForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PublicityKind.choices)
+    outlet = forms.CharField(
+        label=_("Outlet"),
+        max_length=200,
+        required=False,
+        help_text=_("Where it appeared: a square, a newspaper, an official account."),
+    )
+    reach = forms.IntegerField(label=_("Reach (views or copies)"), min_value=0, initial=0)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    field_order = ["title", "kind", "unit", "area", "start_date", "end_date", "outlet", "reach"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.order_fields(self.field_order)
