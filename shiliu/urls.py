@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("shiliu.accounts.urls")),
     path("orgs/", include("shiliu.orgs.urls")),
+    path("pairing/", include("shiliu.pairing.urls")),
     path("exchange/", include("shiliu.exchange.urls")),
     path("api/", include("shiliu.api.urls")),
     path("", include("shiliu.core.urls")),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "shiliu.core",
     "shiliu.accounts",
     "shiliu.orgs",
+    "shiliu.pairing",
     "shiliu.exchange",
     "shiliu.api",
 ]
