@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("shiliu.accounts.urls")),
     path("orgs/", include("shiliu.orgs.urls")),
     path("pairing/", include("shiliu.pairing.urls")),
+    path("honors/", include("shiliu.honors.urls")),
     path("exchange/", include("shiliu.exchange.urls")),
     path("api/", include("shiliu.api.urls")),
     path("", include("shiliu.core.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "shiliu.accounts",
     "shiliu.orgs",
     "shiliu.pairing",
+    "shiliu.honors",
     "shiliu.exchange",
     "shiliu.api",
 ]

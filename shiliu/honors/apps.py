@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HonorsConfig(AppConfig):
+    name = "shiliu.honors"
+    label = "honors"
+    verbose_name = _("Model individuals and collectives")
+
+    def ready(self):
+        from shiliu.core.navigation import NavItem, register
+
+        register(
+            NavItem(_("Model candidates"), "honors:candidate_list", group="honors", order=60),
+            NavItem(_("Honours"), "honors:honour_list", group="honors", order=61),
+        )
