@@ -110,5 +110,10 @@ def unit_list(*, user, filters: Mapping | None = None) -> QuerySet[Unit]:
     if filters.get("member") in ("1", "0"):
         qs = qs.filter(is_member_department=filters["member"] == "1")
     if q := normalize_text(filters.get("q")):
-        qs = qs.filter(Q(name__contains=q) | Q(credit_code__startswith=q.upper()))
+        # Only a term that could begin a credit code (ASCII letters and digits) also searches the codes, so that
+        # a Chinese term stays a single indexed condition on the name.
+        codeish = q.isascii() and q.replace(" ", "").isalnum()
+        qs = qs.filter(
+            Q(name__contains=q) | Q(credit_code__startswith=q.upper()) if codeish else Q(name__contains=q)
+        )
     return qs

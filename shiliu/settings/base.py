@@ -35,8 +35,8 @@ INSTALLED_APPS = [
     "shiliu.core",
     "shiliu.accounts",
     "shiliu.orgs",
-    "shiliu.pairing",
-    "shiliu.honors",
+    "shiliu.venues",
+    "shiliu.activities",
     "shiliu.exchange",
     "shiliu.api",
 ]
@@ -131,6 +131,9 @@ MEDIA_ROOT = VAR_DIR / "private"  # never served directly; downloads go through 
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 30 * 1024 * 1024)
 IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 200)
+# Attachments (photos and PDFs of ledger records): size of one file and number of files per record.
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_PER_OWNER = env_int("ATTACHMENT_MAX_PER_OWNER", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
