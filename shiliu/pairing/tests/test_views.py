@@ -1,0 +1,167 @@
+"""Pages of pairing assistance through HTTP: lists, details with history, forms calling the services."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shiliu.pairing.choices import AssessmentStatus, Grade, ProjectStatus
+from shiliu.pairing.models import AssessmentRulebook, Pairing, PairingAssessment, PairingProject, PairingVisit
+
+from .factories import make_fund, make_outcome, make_pairing, make_project, make_visit
+
+PASSWORD = "Test-Passw0rd!"
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def ledger(tree):
+    tree.p_dept = make_pairing(tree.dept, tree.village_a)
+    tree.p_school = make_pairing(tree.unit_a2, tree.village_a)
+    tree.p_b = make_pairing(tree.unit_b, tree.village_b)
+    for pairing in (tree.p_dept, tree.p_school, tree.p_b):
+        make_visit(pairing)
+        make_fund(pairing)
+        make_project(pairing)
+        make_outcome(pairing)
+    return tree
+
+
+@pytest.mark.parametrize("name", ["pairing_list", "visit_list", "fund_list", "project_list", "outcome_list",
+                                  "assessment_list", "rulebook_list"])  # fmt: skip
+def test_lists_render_for_office_and_leader(ledger, name):
+    for user in (ledger.city_office, ledger.leader, ledger.dept_user):
+        response = client_for(user).get(reverse(f"pairing:{name}"), {"sort": "-created"})
+        assert response.status_code == 200
+
+
+def test_list_filters_search_and_pagination(ledger, settings):
+    client = client_for(ledger.city_office)
+    url = reverse("pairing:pairing_list")
+    rows = lambda r: {row.obj.pk for row in r.context["rows"]}  # noqa: E731
+    assert rows(client.get(url)) == {ledger.p_dept.pk, ledger.p_school.pk, ledger.p_b.pk}
+    assert rows(client.get(url, {"area": ledger.county_b.pk})) == {ledger.p_b.pk}
+    assert rows(client.get(url, {"unit": ledger.dept.pk})) == {ledger.p_dept.pk}
+    assert rows(client.get(url, {"q": "教育局"})) == {ledger.p_dept.pk}
+    assert rows(client.get(url, {"year": "2030"})) == set()
+    assert rows(client.get(url, {"start": "2028-01-01"})) == set()
+    project_url = reverse("pairing:project_list")
+    assert client.get(project_url, {"status": "completed"}).context["total"] == 0
+    settings.LIST_PAGE_SIZE = 2
+    first = client.get(url, {"sort": "-created"})
+    assert first.context["page"].has_next
+    second = client.get(url, {"sort": "-created", "cursor": first.context["page"].next_cursor})
+    assert rows(first) | rows(second) == {ledger.p_dept.pk, ledger.p_school.pk, ledger.p_b.pk}
+
+
+def test_office_creates_and_edits_a_pairing(ledger):
+    client = client_for(ledger.city_office)
+    response = client.post(
+        reverse("pairing:pairing_create"),
+        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2026-12-31"},
+    )
+    pairing = Pairing.objects.get(unit=ledger.dept, village=ledger.village_b)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "pairing:pairing_detail", args=[pairing.pk]
+    )
+    response = client.post(
+        reverse("pairing:pairing_edit", args=[pairing.pk]),
+        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2025-12-31"},
+    )
+    assert response.status_code == 200
+    assert "The end date cannot be before the start date." in response.content.decode()
+    client.post(
+        reverse("pairing:pairing_edit", args=[pairing.pk]),
+        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2027-12-31",
+         "goals": "产业帮扶"},
+    )  # fmt: skip
+    detail = client.get(reverse("pairing:pairing_detail", args=[pairing.pk]))
+    assert detail.status_code == 200
+    assert len(detail.context["history"]) == 2
+    assert "产业帮扶" in detail.content.decode()
+
+
+def test_liaisons_and_leaders_cannot_create_pairings(ledger):
+    for user in (ledger.dept_user, ledger.leader):
+        assert client_for(user).get(reverse("pairing:pairing_create")).status_code == 403
+
+
+def test_liaison_records_a_visit_and_moves_a_project(ledger):
+    client = client_for(ledger.dept_user)
+    pairing = ledger.p_dept
+    detail = client.get(reverse("pairing:pairing_detail", args=[pairing.pk]))
+    assert detail.status_code == 200 and not detail.context["can_change"]
+    assert all(section["create_url"] for section in detail.context["sections"])
+    response = client.post(
+        reverse("pairing:visit_create", args=[pairing.pk]),
+        {"visited_on": "2025-07-01", "people": "5", "activities": "政策宣讲"},
+    )
+    visit = PairingVisit.objects.get(activities="政策宣讲")
+    assert response["Location"] == reverse("pairing:visit_detail", args=[visit.pk])
+    response = client.post(
+        reverse("pairing:visit_create", args=[pairing.pk]),
+        {"visited_on": "2030-07-01", "people": "5", "activities": "超期"},
+    )
+    assert response.status_code == 200 and "pairing period" in response.content.decode()
+    # Another unit's pairing: 404 like a missing one.
+    assert client.get(reverse("pairing:visit_create", args=[ledger.p_school.pk])).status_code == 404
+    project = PairingProject.objects.get(pairing=pairing)
+    client.post(reverse("pairing:project_start", args=[project.pk]))
+    response = client.post(
+        reverse("pairing:project_complete", args=[project.pk]), {"completed_on": "2025-10-01"}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.COMPLETED
+    page = client.get(reverse("pairing:project_detail", args=[project.pk]))
+    assert page.context["actions"] == [] and len(page.context["history"]) == 3
+    assert (
+        client.post(reverse("pairing:project_start", args=[project.pk])).status_code == 200
+    )  # refused, shown
+
+
+def test_leader_reads_but_cannot_write(ledger):
+    client = client_for(ledger.leader)
+    visit = PairingVisit.objects.filter(pairing=ledger.p_dept).get()
+    assert client.get(reverse("pairing:visit_detail", args=[visit.pk])).status_code == 200
+    assert client.get(reverse("pairing:visit_edit", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("pairing:visit_create", args=[ledger.p_dept.pk])).status_code == 403
+
+
+def test_rulebook_and_assessment_flow(ledger):
+    client = client_for(ledger.city_office)
+    response = client.post(
+        reverse("pairing:rulebook_create"),
+        {"area": ledger.city.pk, "year": "2025", "name": "2025年结对帮扶考核", "excellent_from": "90",
+         "good_from": "80", "pass_from": "60", "items": "组织领导 | 40 | 有计划\n走访帮扶 | 60"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    items = list(AssessmentRulebook.objects.get().items.all())
+    url = reverse("pairing:assessment_edit", args=[ledger.p_dept.pk, 2025])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"assessed_on": "2025-12-20", f"item_{items[0].pk}": "41", f"item_{items[1].pk}": "50"}
+    )
+    assert response.status_code == 200 and "0 to 40" in response.content.decode()
+    response = client.post(
+        url, {"assessed_on": "2025-12-20", f"item_{items[0].pk}": "35", f"item_{items[1].pk}": "50"}
+    )
+    assessment = PairingAssessment.objects.get()
+    assert response["Location"] == reverse("pairing:assessment_detail", args=[assessment.pk])
+    assert assessment.total == Decimal("85") and assessment.grade == Grade.GOOD
+    client.post(reverse("pairing:assessment_submit", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SUBMITTED
+    response = client.post(
+        url, {"assessed_on": "2025-12-21", f"item_{items[0].pk}": "40", f"item_{items[1].pk}": "60"}
+    )
+    assert response.status_code == 200 and "locked" in response.content.decode()
+    assert client.get(reverse("pairing:assessment_detail", args=[assessment.pk])).status_code == 200
+    assert client_for(ledger.dept_user).get(url).status_code == 403
+    assert client_for(ledger.office_b).get(url).status_code == 404
