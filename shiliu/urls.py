@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/", include("shiliu.orgs.urls")),
     path("venues/", include("shiliu.venues.urls")),
     path("activities/", include("shiliu.activities.urls")),
+    path("pairing/", include("shiliu.pairing.urls")),
     path("exchange/", include("shiliu.exchange.urls")),
     path("api/", include("shiliu.api.urls")),
     path("", include("shiliu.core.urls")),

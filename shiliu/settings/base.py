@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "shiliu.orgs",
     "shiliu.venues",
     "shiliu.activities",
+    "shiliu.pairing",
     "shiliu.exchange",
     "shiliu.api",
 ]
