@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shiliu.activities.tests.factories import make_activity, png_bytes, upload
 from shiliu.core.attachments import Attachment, attachment_add, attachment_remove, attachments_of
@@ -18,6 +19,8 @@ HTML = b"<!doctype html><script>alert(1)</script>"
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def activity(tree):
 
 
 def client_for(user):
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -122,7 +125,7 @@ def test_upload_and_remove_through_http(tree, activity):
     assert reverse("core:attachment", args=[attachment.pk]) in page
     # A refused file comes back as a message, nothing stored.
     response = client.post(upload_url, {"file": upload("x.png", EXE), "next": detail}, follow=True)
-    assert "JPEG" in response.content.decode() or "JPEG" in str(list(response.context["messages"]))
+    assert "JPEG" in response.content.decode()
     assert attachments_of(activity).count() == 1
     # The sibling office cannot upload or remove.
     other = client_for(tree.office_b)
