@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install migrate seed messages i18n-check lint serve worker bench browser-test clean
+.PHONY: demo test install migrate seed messages i18n-check lint serve worker bench bench-ledgers browser-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ i18n-check: install
 
 bench: install messages
 	$(PY) bench/run.py
+
+bench-ledgers: install messages
+	$(PY) bench/ledgers.py
 
 clean:
 	rm -rf var/*.sqlite3* var/test-private

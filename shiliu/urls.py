@@ -10,6 +10,7 @@ urlpatterns = [
     path("venues/", include("shiliu.venues.urls")),
     path("activities/", include("shiliu.activities.urls")),
     path("pairing/", include("shiliu.pairing.urls")),
+    path("honors/", include("shiliu.honors.urls")),
     path("exchange/", include("shiliu.exchange.urls")),
     path("api/", include("shiliu.api.urls")),
     path("", include("shiliu.core.urls")),

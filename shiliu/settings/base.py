@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "shiliu.venues",
     "shiliu.activities",
     "shiliu.pairing",
+    "shiliu.honors",
     "shiliu.exchange",
     "shiliu.api",
 ]
