@@ -7,7 +7,7 @@ How scope reaches a pairing, with the single scope engine: ``area_path`` is the 
 area, so every scope that covers the unit's area also covers the village: "visible to whoever covers the unit's
 area or the village" is then exactly the prefix filter on the village's path, and a unit liaison (whose scope is
 narrowed to their unit) sees the pairings of that unit. The records under a pairing copy its ``area_path`` and
-reach the unit through ``pairing__unit``.
+reach the unit through ``pairing__unit_id``.
 """
 
 from django.conf import settings
@@ -69,11 +69,16 @@ class PairingRecord(ScopedModel):
     pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, verbose_name=_("pairing"))
     area_path = models.CharField(max_length=15, editable=False, db_index=True)
 
-    scope_unit_field = "pairing__unit"
+    scope_unit_field = "pairing__unit_id"  # an id, also for owner_scope of attachments
     scope_write_roles = RECORD_WRITE_ROLES
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(f"pairing:{self._meta.model_name.removeprefix('pairing')}_detail", args=[self.pk])
 
 
 class PairingVisit(PairingRecord):
@@ -84,6 +89,7 @@ class PairingVisit(PairingRecord):
     activities = models.CharField(_("activities"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
 
+    has_attachments = True  # photos and documents (core attachments)
     history = HistoricalRecords(excluded_fields=["area_path", "updated_at"])
 
     class Meta:
@@ -132,6 +138,7 @@ class PairingProject(PairingRecord):
     beneficiaries = models.PositiveIntegerField(_("beneficiaries"), default=0)
     completed_on = models.DateField(_("completion date"), null=True, blank=True)
 
+    has_attachments = True  # photos and documents (core attachments)
     history = HistoricalRecords(excluded_fields=["area_path", "updated_at"])
 
     class Meta:
@@ -165,6 +172,7 @@ class PairingOutcome(PairingRecord):
     problems_solved = models.PositiveIntegerField(_("problems solved"), default=0)
     description = models.TextField(_("description"))
 
+    has_attachments = True  # photos and documents (core attachments)
     history = HistoricalRecords(excluded_fields=["area_path", "updated_at"])
 
     class Meta:
@@ -267,7 +275,7 @@ class PairingAssessment(ScopedModel):
 
     history = HistoricalRecords(excluded_fields=["area_path", "updated_at"])
 
-    scope_unit_field = "pairing__unit"
+    scope_unit_field = "pairing__unit_id"  # an id, also for owner_scope of attachments
     scope_write_roles = frozenset({Role.OFFICE})
 
     class Meta:

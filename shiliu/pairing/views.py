@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shiliu.core.attachment_views import attachment_panel
 from shiliu.core.forms import ReasonForm
 from shiliu.core.scope import CHANGE, path_in_scope, role_may, scope_of, visible_to
 from shiliu.core.views import (
@@ -370,6 +371,8 @@ class RecordDetailView(ScopedDetailView):
         context["edit_url"] = reverse(self.edit_url_name, args=[obj.pk]) if context["can_change"] else None
         context["title"] = obj._meta.verbose_name
         context["actions"] = []
+        if getattr(type(obj), "has_attachments", False):
+            context["attachments"] = attachment_panel(self.request.user, obj)
         return context
 
 

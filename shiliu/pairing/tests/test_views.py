@@ -165,3 +165,33 @@ def test_rulebook_and_assessment_flow(ledger):
     assert client.get(reverse("pairing:assessment_detail", args=[assessment.pk])).status_code == 200
     assert client_for(ledger.dept_user).get(url).status_code == 403
     assert client_for(ledger.office_b).get(url).status_code == 404
+
+
+def test_visit_photos_follow_the_pairing_scope(ledger, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shiliu.core.attachments import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    visit = PairingVisit.objects.get(pairing=ledger.p_dept)
+    upload_url = reverse("core:attachment_upload", args=["pairing", "pairingvisit", visit.pk])
+    page = client_for(ledger.dept_user).get(reverse("pairing:visit_detail", args=[visit.pk]))
+    assert page.context["attachments"]["can_change"]
+    response = client_for(ledger.dept_user).post(upload_url, {"file": SimpleUploadedFile("a.png", png)})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "pairing:visit_detail", args=[visit.pk]
+    )
+    attachment = Attachment.objects.get()
+    assert attachment.area_path == ledger.village_a.path
+    download = reverse("core:attachment", args=[attachment.pk])
+    assert client_for(ledger.city_office).get(download).status_code == 200
+    assert client_for(ledger.office_b).get(download).status_code == 404
+    assert client_for(ledger.unit_user_a).get(download).status_code == 404
+    other = PairingVisit.objects.get(pairing=ledger.p_school)
+    other_url = reverse("core:attachment_upload", args=["pairing", "pairingvisit", other.pk])
+    assert (
+        client_for(ledger.dept_user).post(other_url, {"file": SimpleUploadedFile("b.png", png)}).status_code
+        == 404
+    )
+    assert Attachment.objects.count() == 1
