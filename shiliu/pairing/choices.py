@@ -35,3 +35,11 @@ class Grade(models.TextChoices):
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+
+
+class PairingState(models.TextChoices):
+    """Where a pairing stands today, from its period (not stored)."""
+
+    UPCOMING = "upcoming", _("Not started")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")

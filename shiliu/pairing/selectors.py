@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shiliu.core.figures import Figure
@@ -16,7 +17,7 @@ from shiliu.core.scope import VIEW, get_visible_or_404, visible_to
 from shiliu.core.validators import normalize_text
 from shiliu.orgs.selectors import area_filter_param
 
-from .choices import AssessmentStatus, Grade, ProjectStatus
+from .choices import AssessmentStatus, Grade, PairingState, ProjectStatus
 from .models import (
     AssessmentRulebook,
     Pairing,
@@ -88,6 +89,14 @@ def pairing_list(*, user, filters: Mapping | None = None) -> QuerySet[Pairing]:
         if raw := filters.get(key):
             day = parse_day(raw)
             qs = qs.filter(**{lookup: day}) if day else qs.none()
+    if state := filters.get("state"):
+        today = timezone.localdate()
+        conditions = {
+            PairingState.UPCOMING: Q(start__gt=today),
+            PairingState.ACTIVE: Q(start__lte=today, end__gte=today),
+            PairingState.ENDED: Q(end__lt=today),
+        }
+        qs = qs.filter(conditions[state]) if state in conditions else qs.none()
     if q := normalize_text(filters.get("q")):
         qs = qs.filter(Q(unit__name__contains=q) | Q(village__name__contains=q))
     return qs

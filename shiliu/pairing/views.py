@@ -21,7 +21,7 @@ from shiliu.core.views import (
 from shiliu.orgs.models import Unit
 
 from . import selectors, services
-from .choices import PROJECT_TRANSITIONS, AssessmentStatus, FundSource, Grade, ProjectStatus
+from .choices import PROJECT_TRANSITIONS, AssessmentStatus, FundSource, Grade, PairingState, ProjectStatus
 from .forms import (
     AssessmentForm,
     FundForm,
@@ -95,7 +95,26 @@ def pairing_crumbs(pairing, *extra):
 # ---------------------------------------------------------------- pairings
 
 
-class PairingListView(ScopedListView):
+class PeriodListView(ScopedListView):
+    """A list with a period form (``start``/``end``) above the standard filters; figures link here with both."""
+
+    template_name = "pairing/list.html"
+    period_help = gettext_lazy("Records dated within the period.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get = self.request.GET
+        context["period"] = {
+            "start": get.get("start", ""),
+            "end": get.get("end", ""),
+            "help": self.period_help,
+            "keep": [(k, v) for k, v in get.items() if k not in ("start", "end", "cursor")],
+        }
+        return context
+
+
+class PairingListView(PeriodListView):
+    period_help = gettext_lazy("Pairings active at some time within the period.")
     title = gettext_lazy("Pairings")
     pretitle = gettext_lazy("Pairing assistance (结对帮扶)")
     selector = staticmethod(selectors.pairing_list)
@@ -105,7 +124,12 @@ class PairingListView(ScopedListView):
         Column("start", gettext_lazy("Start date"), sort="start"),
         Column("end", gettext_lazy("End date"), sort="end"),
     )
-    filters = (AREA, UNIT, ListFilter("year", gettext_lazy("Active in year"), choices=_pairing_years))
+    filters = (
+        AREA,
+        UNIT,
+        ListFilter("state", gettext_lazy("Status"), choices=PairingState.choices),
+        ListFilter("year", gettext_lazy("Active in year"), choices=_pairing_years),
+    )
     search_placeholder = gettext_lazy("Unit or village name")
     sort_keys = {"start": "start", "end": "end", "created": "id"}
     sort_labels = {
@@ -230,7 +254,7 @@ class PairingEditView(ScopedEditView):
 # ---------------------------------------------------------------- records under a pairing
 
 
-class RecordListView(ScopedListView):
+class RecordListView(PeriodListView):
     def get_breadcrumbs(self):
         return [(self.title, None)]
 
@@ -286,6 +310,7 @@ class FundListView(RecordListView):
 
 
 class ProjectListView(RecordListView):
+    period_help = gettext_lazy("Projects started within the period.")
     title = gettext_lazy("Pairing projects")
     pretitle = gettext_lazy("Projects carried out in paired villages")
     selector = staticmethod(selectors.project_list)
@@ -595,6 +620,7 @@ class ProjectCancelView(ProjectTransitionView):
 
 
 class AssessmentListView(RecordListView):
+    period_help = gettext_lazy("Assessments of the years within the period.")
     title = gettext_lazy("Pairing assessments")
     pretitle = gettext_lazy("Annual assessment of pairings")
     selector = staticmethod(selectors.assessment_list)
@@ -732,7 +758,7 @@ class AssessmentSubmitView(ConfirmActionView):
 # ---------------------------------------------------------------- rulebooks
 
 
-class RulebookListView(RecordListView):
+class RulebookListView(ScopedListView):
     title = gettext_lazy("Assessment rulebooks")
     pretitle = gettext_lazy("Items and points of the annual pairing assessment")
     selector = staticmethod(selectors.rulebook_list)

@@ -1,5 +1,6 @@
 """Pages of pairing assistance through HTTP: lists, details with history, forms calling the services."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from shiliu.pairing.choices import AssessmentStatus, Grade, ProjectStatus
 from shiliu.pairing.models import AssessmentRulebook, Pairing, PairingAssessment, PairingProject, PairingVisit
 
-from .factories import make_fund, make_outcome, make_pairing, make_project, make_visit
+from .factories import D, make_fund, make_outcome, make_pairing, make_project, make_visit
 
 PASSWORD = "Test-Passw0rd!"
 
@@ -195,3 +196,36 @@ def test_visit_photos_follow_the_pairing_scope(ledger, settings, tmp_path):
         == 404
     )
     assert Attachment.objects.count() == 1
+
+
+def test_period_and_state_filters(ledger):
+    ended = make_pairing(ledger.dept, ledger.village_b, start=D(2020, 1, 1), end=D(2020, 12, 31))
+    client = client_for(ledger.city_office)
+    url = reverse("pairing:pairing_list")
+    rows = lambda r: {row.obj.pk for row in r.context["rows"]}  # noqa: E731
+    assert rows(client.get(url, {"state": "ended"})) == {ended.pk}
+    assert ended.pk not in rows(client.get(url, {"state": "active"}))
+    response = client.get(url, {"start": "2020-06-01", "end": "2020-07-01", "unit": ledger.dept.pk})
+    assert rows(response) == {ended.pk}
+    assert f'name="unit" value="{ledger.dept.pk}"' in response.content.decode()
+    assert rows(
+        client.get(reverse("pairing:visit_list"), {"start": "2025-03-01", "end": "2025-03-01"})
+    ) == set(PairingVisit.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("name", ["pairing_list", "visit_list", "fund_list", "project_list", "outcome_list",
+                                  "assessment_list"])  # fmt: skip
+def test_list_query_count_does_not_grow_with_rows(ledger, name, django_assert_max_num_queries):
+    for n in range(30):
+        pairing = make_pairing(
+            ledger.dept, ledger.village_a, start=D(2024, 1, 1) + datetime.timedelta(days=n), end=D(2027, 1, 1)
+        )
+        make_visit(pairing)
+        make_fund(pairing)
+        make_project(pairing, name=f"项目{n}")
+        make_outcome(pairing)
+    client = client_for(ledger.city_office)
+    client.get(reverse(f"pairing:{name}"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(f"pairing:{name}"), {"area": ledger.county_a.pk})
+    assert response.status_code == 200
