@@ -126,6 +126,7 @@ def owner_scope(owner: models.Model) -> tuple[str, int | None]:
     unit_id = (
         getattr(owner, f"{unit_field}_id", None) if "__" not in unit_field else _lookup(owner, unit_field)
     )
+    unit_id = getattr(unit_id, "pk", unit_id)  # a lookup may end on the unit itself
     # An area-level record (no unit) is never a unit liaison's: 0 stands for "no unit".
     return path, unit_id if unit_id is not None else 0
 
