@@ -9,6 +9,9 @@ class PairingConfig(AppConfig):
 
     def ready(self):
         from shiliu.core.navigation import NavItem, register
+        from shiliu.core.views import register_home_panel
+
+        from . import views
 
         register(
             NavItem(_("Pairings"), "pairing:pairing_list", group="pairing", order=50),
@@ -19,3 +22,4 @@ class PairingConfig(AppConfig):
             NavItem(_("Pairing assessments"), "pairing:assessment_list", group="pairing", order=55),
             NavItem(_("Assessment rulebooks"), "pairing:rulebook_list", group="pairing", order=56),
         )
+        register_home_panel(views.home_panel)

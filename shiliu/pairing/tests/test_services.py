@@ -122,7 +122,7 @@ def test_a_failed_reread_rolls_the_write_back(tree, monkeypatch):
     def refuse(user, obj):
         raise NotVisible()
 
-    monkeypatch.setattr(services, "reread_or_rollback", refuse)
+    monkeypatch.setattr(services.common, "reread_or_rollback", refuse)
     with pytest.raises(NotVisible):
         services.visit_create(
             actor=tree.dept_user, pairing=pairing, visited_on=D(2025, 2, 1), people=1, activities="x"

@@ -229,3 +229,22 @@ def test_list_query_count_does_not_grow_with_rows(ledger, name, django_assert_ma
     with django_assert_max_num_queries(12):
         response = client.get(reverse(f"pairing:{name}"), {"area": ledger.county_a.pk})
     assert response.status_code == 200
+
+
+def test_home_panel_figures_link_to_their_lists(tree, settings):
+    settings.LIST_PAGE_SIZE = 100
+    year = datetime.date.today().year
+    pairing = make_pairing(
+        tree.dept, tree.village_a, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+    )
+    make_visit(pairing, visited_on=datetime.date(year, 2, 1))
+    make_visit(make_pairing(tree.unit_b, tree.village_b, start=datetime.date(year, 1, 1),
+                            end=datetime.date(year, 12, 31)), visited_on=datetime.date(year, 2, 1))  # fmt: skip
+    client = client_for(tree.office_a)
+    response = client.get(reverse("core:home"))
+    panel = next(p for p in response.context["panels"] if p["template"] == "pairing/home_panel.html")
+    visits = next(f for f in panel["figures"] if f.key == "visits")
+    assert visits.value == 1
+    assert 'data-figure="visits"' in response.content.decode()
+    listed = client.get(visits.url)
+    assert [row.obj.pk for row in listed.context["rows"]] == [pairing.visits.get().pk]
