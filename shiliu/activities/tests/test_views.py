@@ -193,3 +193,30 @@ def test_navigation_lists_the_ledgers(ledger):
     body = client_for(ledger.leader).get(reverse("core:home")).content.decode()
     for name in ("activities:activity_list", "activities:publicity_list", "venues:venue_list"):
         assert reverse(name) in body
+
+
+@pytest.mark.parametrize(
+    "url_name", ["activities:activity_list", "activities:publicity_list", "venues:venue_list"]
+)
+def test_list_query_count_does_not_grow_with_rows(tree, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(tree.office_a)
+    url = reverse(url_name)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for i in range(n):
+            make_activity(unit=tree.unit_a if i % 2 else tree.unit_a2, venue=None)
+            make_publicity(unit=tree.unit_a, kind="board")
+            make_venue(tree.county_a, f"阵地{Activity.objects.count()}")
+
+    add(2)
+    few = queries()
+    add(20)
+    assert queries() == few
