@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shiliu.core.errors import ApplicationError
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import visible_to
+from shiliu.core.validators import normalize_text
 from shiliu.orgs.choices import UnitStatus
 from shiliu.orgs.models import Area, Unit
 
@@ -26,11 +28,16 @@ def date_field(label, required=True):
 
 
 class PairingForm(StyledForm):
-    unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label=_("Unit"), empty_label=_("Choose a unit")
-    )
+    """The unit is typed (name or credit code) rather than picked from a list that may hold 100,000 units; it
+    is resolved among the active units the user can see whose area contains the chosen village."""
+
     village = TreeChoiceField(
         queryset=Area.objects.none(), label=_("Village or community"), placeholder=_("Choose the village")
+    )
+    unit_name = forms.CharField(
+        label=_("Unit"),
+        max_length=120,
+        help_text=_("The full name or the unified social credit code of the pairing unit."),
     )
     start = date_field(_("Start date"))
     end = date_field(_("End date"))
@@ -38,10 +45,37 @@ class PairingForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = visible_to(
-            Unit.objects.filter(status=UnitStatus.ACTIVE).select_related("area").order_by("name"), user
-        )
+        self.user = user
         self.fields["village"].queryset = visible_to(Area.objects.all(), user)
+
+    def clean(self):
+        cleaned = super().clean()
+        text = normalize_text(cleaned.get("unit_name"))
+        village = cleaned.get("village")
+        cleaned["unit"] = None
+        if not text or village is None:
+            return cleaned
+        units = visible_to(Unit.objects.filter(status=UnitStatus.ACTIVE).select_related("area"), self.user)
+        found = [
+            u
+            for u in units.filter(Q(name=text) | Q(credit_code=text.upper()))
+            if village.path.startswith(u.area_path)
+        ]
+        if not found:
+            self.add_error(
+                "unit_name",
+                _("No active unit of that name or code within your scope covers {village}.").format(
+                    village=village
+                ),
+            )
+        elif len(found) > 1:
+            self.add_error("unit_name", _("Several units have that name; enter the credit code instead."))
+        else:
+            cleaned["unit"] = found[0]
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("unit", "village", "start", "end", "goals")}
 
 
 class VisitForm(StyledForm):

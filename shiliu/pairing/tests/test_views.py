@@ -65,7 +65,12 @@ def test_office_creates_and_edits_a_pairing(ledger):
     client = client_for(ledger.city_office)
     response = client.post(
         reverse("pairing:pairing_create"),
-        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2026-12-31"},
+        {
+            "unit_name": ledger.dept.name,
+            "village": ledger.village_b.pk,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+        },
     )
     pairing = Pairing.objects.get(unit=ledger.dept, village=ledger.village_b)
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -73,19 +78,39 @@ def test_office_creates_and_edits_a_pairing(ledger):
     )
     response = client.post(
         reverse("pairing:pairing_edit", args=[pairing.pk]),
-        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2025-12-31"},
+        {
+            "unit_name": ledger.dept.name,
+            "village": ledger.village_b.pk,
+            "start": "2026-01-01",
+            "end": "2025-12-31",
+        },
     )
     assert response.status_code == 200
     assert "The end date cannot be before the start date." in response.content.decode()
     client.post(
         reverse("pairing:pairing_edit", args=[pairing.pk]),
-        {"unit": ledger.dept.pk, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2027-12-31",
+        {"unit_name": ledger.dept.name, "village": ledger.village_b.pk, "start": "2026-01-01", "end": "2027-12-31",
          "goals": "产业帮扶"},
     )  # fmt: skip
     detail = client.get(reverse("pairing:pairing_detail", args=[pairing.pk]))
     assert detail.status_code == 200
     assert len(detail.context["history"]) == 2
     assert "产业帮扶" in detail.content.decode()
+
+
+def test_pairing_form_resolves_the_unit_among_those_covering_the_village(ledger):
+    client = client_for(ledger.office_a)
+    url = reverse("pairing:pairing_create")
+    data = {"village": ledger.village_a.pk, "start": "2026-01-01", "end": "2026-12-31"}
+    # The city's department is outside county A's scope: not found, as if missing.
+    response = client.post(url, data | {"unit_name": ledger.dept.name})
+    assert response.status_code == 200 and "unit_name" in response.context["form"].errors
+    # A unit of township A cannot pair with a village of county B.
+    response = client.post(url, data | {"unit_name": ledger.unit_a2.name, "village": ledger.village_b.pk})
+    assert response.status_code == 200
+    response = client.post(url, data | {"unit_name": ledger.unit_a2.name})
+    assert response.status_code == 302
+    assert Pairing.objects.filter(unit=ledger.unit_a2, start="2026-01-01").exists()
 
 
 def test_liaisons_and_leaders_cannot_create_pairings(ledger):

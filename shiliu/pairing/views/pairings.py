@@ -138,6 +138,7 @@ class PairingDetailView(ScopedDetailView):
 
 
 class PairingCreateView(ScopedCreateView):
+    error_field_map = {"unit": "unit_name"}
     form_class = PairingForm
     title = gettext_lazy("New pairing")
     submit_label = gettext_lazy("Create pairing")
@@ -152,10 +153,11 @@ class PairingCreateView(ScopedCreateView):
         return [(gettext_lazy("Pairings"), reverse("pairing:pairing_list")), (self.title, None)]
 
     def perform(self, form):
-        return services.pairing_create(actor=self.request.user, **form.cleaned_data)
+        return services.pairing_create(actor=self.request.user, **form.service_data())
 
 
 class PairingEditView(ScopedEditView):
+    error_field_map = {"unit": "unit_name"}
     queryset = Pairing.objects.select_related("unit", "unit__area", "village")
     form_class = PairingForm
     title = gettext_lazy("Edit pairing")
@@ -164,13 +166,19 @@ class PairingEditView(ScopedEditView):
 
     def get_initial(self):
         p = self.object
-        return {"unit": p.unit_id, "village": p.village_id, "start": p.start, "end": p.end, "goals": p.goals}
+        return {
+            "unit_name": p.unit.name,
+            "village": p.village_id,
+            "start": p.start,
+            "end": p.end,
+            "goals": p.goals,
+        }
 
     def get_breadcrumbs(self):
         return pairing_crumbs(self.object, (self.title, None))
 
     def perform(self, form):
-        return services.pairing_update(actor=self.request.user, pairing=self.object, **form.cleaned_data)
+        return services.pairing_update(actor=self.request.user, pairing=self.object, **form.service_data())
 
 
 # ---------------------------------------------------------------- home panel
