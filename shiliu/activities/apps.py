@@ -9,8 +9,12 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from shiliu.core.navigation import NavItem, register
+        from shiliu.core.views import register_home_panel
+
+        from . import views
 
         register(
             NavItem(_("Activities"), "activities:activity_list", group="ledgers", order=40),
             NavItem(_("Publicity"), "activities:publicity_list", group="ledgers", order=41),
         )
+        register_home_panel(views.home_panel)

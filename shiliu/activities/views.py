@@ -376,3 +376,26 @@ class PublicityDeleteView(ConfirmActionView):
         services.publicity_delete(
             actor=self.request.user, item=self.object, reason=form.cleaned_data["reason"]
         )
+
+
+# ---------------------------------------------------------------- home panel
+
+
+def home_panel(request):
+    """Ledger figures of the user's scope (all periods, or the latest campaign); each links to its list."""
+    if scope_of(request.user).is_empty:
+        return None
+    campaign = selectors.campaign_list().first()
+    figures = selectors.activity_figures(user=request.user)
+    keys = ("activities", "participants", "publicity", "publicity_reach", "venues", "venue_visitors")
+    return {
+        "template": "activities/home_panel.html",
+        "figures": [figures[k] for k in keys],
+        "by_type": list(figures["activities_by_type"].breakdown.values()),
+        "campaign": campaign,
+        "campaign_activities": (
+            selectors.activity_figures(user=request.user, campaign=campaign)["activities"]
+            if campaign
+            else None
+        ),
+    }

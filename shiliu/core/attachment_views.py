@@ -22,6 +22,7 @@ def attachment_panel(user, owner) -> dict:
         "owner": owner,
         "items": list(attachments_of(owner)),
         "can_change": can_change(user, owner),
+        "next_url": owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else "",
         "upload_url": reverse(
             "core:attachment_upload", args=[owner._meta.app_label, owner._meta.model_name, owner.pk]
         ),
@@ -77,16 +78,17 @@ class AttachmentUploadView(SignedInMixin, View):
             raise Http404
         owner = get_visible_or_404(model_class, request.user, VIEW, pk=pk)
         files = request.FILES.getlist("file")
+        error = ""
         try:
-            if not files:
-                raise ApplicationError("")
             for uploaded in files:
                 attachment_add(actor=request.user, owner=owner, uploaded=uploaded)
         except ApplicationError as exc:
-            if str(exc.message):
-                messages.error(request, str(exc.message))
+            error = str(exc.message)
         if getattr(request, "htmx", False):
-            return render(request, "core/attachments.html", {"panel": attachment_panel(request.user, owner)})
+            panel = attachment_panel(request.user, owner) | {"error": error}
+            return render(request, "core/attachments.html", {"panel": panel})
+        if error:
+            messages.error(request, error)
         return _back(request, owner)
 
     def get(self, request, *args, **kwargs):

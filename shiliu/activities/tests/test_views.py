@@ -220,3 +220,24 @@ def test_list_query_count_does_not_grow_with_rows(tree, url_name):
     few = queries()
     add(20)
     assert queries() == few
+
+
+@pytest.mark.parametrize("username", ["city_office", "office_a", "unit_a", "leader", "office_b"])
+def test_home_figures_link_to_the_rows_they_count(ledger, username):
+    import re
+
+    from shiliu.accounts.models import User
+
+    client = client_for(User.objects.get(username=username))
+    html = client.get(reverse("core:home")).content.decode()
+    for key in ("activities", "publicity", "venues"):
+        match = re.search(
+            rf'href="([^"]+)" data-figure="{key}">.*?<div class="h1 mb-0">(\d+)</div>', html, re.S
+        )
+        url, value = match.group(1).replace("&amp;", "&"), int(match.group(2))
+        listed = client.get(url)
+        assert listed.context["total"] == value, key
+    assert "data-figure-campaign" in html
+    assert (
+        "data-ledger-figures" not in client_for(User.objects.get(username="nobody")).get("/").content.decode()
+    )

@@ -142,3 +142,15 @@ def test_models_without_attachments_take_none(tree, client):
     client.force_login(tree.admin)
     url = reverse("core:attachment_upload", args=["orgs", "unit", tree.unit_a.pk])
     assert client.post(url, {"file": upload("p.png", png_bytes())}).status_code == 404
+
+
+def test_htmx_upload_swaps_the_panel_and_shows_a_refusal_in_it(tree, activity):
+    client = client_for(tree.unit_user_a)
+    url = reverse("core:attachment_upload", args=["activities", "activity", activity.pk])
+    response = client.post(url, {"file": upload("p.png", png_bytes())}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div class="card" id="attachments"') and "p.png" in body
+    response = client.post(url, {"file": upload("x.png", EXE)}, HTTP_HX_REQUEST="true")
+    assert "data-attachment-error" in response.content.decode()
+    assert attachments_of(activity).count() == 1
