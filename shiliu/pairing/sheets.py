@@ -151,23 +151,25 @@ class PairingSheet(Sheet):
             v = row.values
             if row.number in bad_rows or not v.get("unit") or not v.get("village_code"):
                 continue
-            key = normalize_text(v["unit"])
-            unit = by_code.get(key.upper())
-            if unit is None:
-                named = by_name.get(key, [])
-                if len(named) > 1:
-                    report.add(row.number, header("unit"),
-                               _("Several units are named {name}; give the credit code instead.").format(name=key))  # fmt: skip
-                    continue
-                unit = named[0] if named else None
-            if unit is None:
-                report.add(row.number, header("unit"),
-                           _("No unit within your scope is named or coded “{value}”.").format(value=key))  # fmt: skip
-                continue
             village = villages.get(v["village_code"])
             if village is None:
                 report.add(row.number, header("village_code"),
                            _("No area has the division code {code}.").format(code=v["village_code"]))  # fmt: skip
+                continue
+            key = normalize_text(v["unit"])
+            unit = by_code.get(key.upper())
+            if unit is None:
+                # As in the form: a name counts among the units whose area covers the village.
+                named = by_name.get(key, [])
+                covering = [u for u in named if village.path.startswith(u.area_path)]
+                if len(covering) > 1:
+                    report.add(row.number, header("unit"),
+                               _("Several units are named {name}; give the credit code instead.").format(name=key))  # fmt: skip
+                    continue
+                unit = covering[0] if covering else (named[0] if len(named) == 1 else None)
+            if unit is None:
+                report.add(row.number, header("unit"),
+                           _("No unit within your scope is named or coded “{value}”.").format(value=key))  # fmt: skip
                 continue
             current = existing.get((unit.pk, village.pk, v.get("start")))
             data = {"unit": unit, "village": village, "start": v.get("start"), "end": v.get("end"),

@@ -135,3 +135,18 @@ def test_visit_and_fund_sheets_export_only(client, tree):
         assert client.get(reverse("exchange:import", args=[sheet])).status_code == 403
     assert client.get(reverse("exchange:import", args=["pairings"])).status_code == 200
     assert client.get(reverse("exchange:template", args=["pairing_projects"])).status_code == 200
+
+
+def test_import_resolves_a_shared_unit_name_by_the_village(tree, tmp_path):
+    from shiliu.orgs.tests.factories import make_unit
+
+    twin = make_unit(tree.town_b, tree.unit_a2.name, "school")
+    path = workbook(tmp_path / "p.xlsx", PAIRING_HEADERS, [
+        [tree.unit_a2.name, tree.village_a.code, "2025-01-01", "2025-12-31"],
+        [tree.unit_a2.name, tree.village_b.code, "2025-01-01", "2025-12-31"],
+    ])  # fmt: skip
+    report = import_file(actor=tree.city_office, sheet="pairings", path=path)
+    assert report.ok, report.errors
+    assert set(Pairing.objects.values_list("unit_id", "village_id")) == {
+        (tree.unit_a2.pk, tree.village_a.pk), (twin.pk, tree.village_b.pk),
+    }  # fmt: skip
