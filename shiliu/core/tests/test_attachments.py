@@ -97,12 +97,17 @@ def test_download_follows_the_owner_scope(tree, activity):
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "inline" in response["Content-Disposition"]
+        assert "sandbox" in response["Content-Security-Policy"]
         assert b"".join(response.streaming_content) == png_bytes()
     for user in (tree.office_b, tree.dept_user, tree.grid_user, tree.nobody):
         assert client_for(user).get(url).status_code == 404, user
     forged = client_for(tree.office_a).get(reverse("core:attachment", args=[attachment.pk + 1000]))
     assert forged.status_code == 404
     assert client_for(tree.office_a).get(url + "?download=1")["Content-Disposition"].startswith("attachment")
+    pdf = attachment_add(actor=tree.unit_user_a, owner=activity, uploaded=upload("说明.pdf", PDF))
+    response = client_for(tree.office_a).get(reverse("core:attachment", args=[pdf.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
     assert Client().get(url).status_code == 302  # signed out: to the sign-in page
 
 
