@@ -127,3 +127,25 @@ def test_figures_count_exactly_the_scope(ledger, username):
     assert figures["candidates_total"].value == len(oracle_candidates(user))
     assert figures["honours_total"].value == len(oracle_honours(user))
     assert {c.name for c in figures["candidates_total"].records} == oracle_candidates(user)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_home_panel_counts_the_scope_and_links_to_it(ledger, username):
+    import re
+
+    user = get_user(username)
+    response = client_for(username).get(reverse("core:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    expected = oracle_candidates(user)
+    if not expected:
+        assert 'id="honour-figures"' not in body
+        return
+    total = sum(
+        int(n)
+        for n in re.findall(r'data-figure="candidates_\w+">\s*<div class="card-body">\s*<div class="subheader">'
+                            r'[^<]*</div>\s*<div class="h2 mb-0">(\d+)<', body)
+    )  # fmt: skip
+    assert total == len(expected)
+    for name in set(ledger.cands) - expected:
+        assert name not in body

@@ -9,8 +9,12 @@ class HonorsConfig(AppConfig):
 
     def ready(self):
         from shiliu.core.navigation import NavItem, register
+        from shiliu.core.views import register_home_panel
+
+        from . import views
 
         register(
             NavItem(_("Model candidates"), "honors:candidate_list", group="honors", order=60),
             NavItem(_("Honours"), "honors:honour_list", group="honors", order=61),
         )
+        register_home_panel(views.home_panel)

@@ -36,6 +36,25 @@ def _year_choices(years):
     return [(year, year) for year in years]
 
 
+# ---------------------------------------------------------------- home panel
+
+
+def home_panel(request):
+    """Candidates by stage and honours by level in the user's scope; each figure links to exactly its records."""
+    if scope_of(request.user).is_empty:
+        return None
+    figures = selectors.honour_figures(user=request.user)
+    if not figures["candidates_total"].value:
+        return None
+    return {
+        "template": "honors/home_panel.html",
+        "stages": [figures[f"candidates_{stage}"] for stage in CandidateStage.values],
+        "levels": [figures[f"honours_{level}"] for level in HonourLevel.values],
+        "candidates": figures["candidates_total"],
+        "honours": figures["honours_total"],
+    }
+
+
 # ---------------------------------------------------------------- lists
 
 
