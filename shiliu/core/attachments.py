@@ -179,8 +179,9 @@ def attachment_add(*, actor, owner: models.Model, uploaded) -> Attachment:
             ).format(name=name),
             field="file",
         )
-    existing = attachments_of(owner).select_for_update()
-    if existing.count() >= max_per_owner():
+    # Lock the owner row so that two uploads at once cannot both pass the per-record limit.
+    list(type(owner)._default_manager.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True))
+    if attachments_of(owner).count() >= max_per_owner():
         raise ApplicationError(
             _("A record can have at most {n} attachments; remove one before adding another.").format(
                 n=max_per_owner()
