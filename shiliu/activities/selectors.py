@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from shiliu.core.figures import Figure
 from shiliu.core.scope import VIEW, get_visible_or_404, visible_to
 from shiliu.core.validators import normalize_text
-from shiliu.orgs.models import Area
+from shiliu.orgs.models import Area, UnitType
 from shiliu.venues.choices import VenueStatus
 from shiliu.venues.selectors import overlapping, parse_date, venue_list, visit_list, within_area
 
@@ -138,29 +138,43 @@ def activity_figures(
         params["campaign"] = getattr(campaign, "pk", campaign)
     figures: dict[str, Figure] = {}
 
-    # Activities
+    # Activities: one grouped pass gives the total, the participants and both breakdowns.
     activities = activity_list(user=user, filters=params)
     activity_url = "activities:activity_list"
-    totals = activities.aggregate(n=Count("id"), people=Sum("participants"))
+    groups = list(
+        activities.order_by()
+        .values("activity_type_id", "entry_type_id")
+        .annotate(n=Count("id"), people=Sum("participants"))
+    )
+    total = sum(g["n"] for g in groups)
     figures["activities"] = Figure(
-        "activities", _("Activities"), totals["n"], activities, _url(activity_url, params)
+        "activities", _("Activities"), total, activities, _url(activity_url, params)
     )
     figures["participants"] = Figure(
-        "participants", _("Participants"), totals["people"] or 0, activities, _url(activity_url, params)
+        "participants",
+        _("Participants"),
+        sum(g["people"] or 0 for g in groups),
+        activities,
+        _url(activity_url, params),
     )
+    type_ids = {g["activity_type_id"] for g in groups}
+    entry_ids = {g["entry_type_id"] for g in groups if g["entry_type_id"] is not None}
+    types = ActivityType.objects.in_bulk(type_ids) if type_ids else {}
+    entries = UnitType.objects.in_bulk(entry_ids) if entry_ids else {}
+    by_type_n: dict[int, int] = {}
+    by_entry_n: dict[int | None, int] = {}
+    for g in groups:
+        by_type_n[g["activity_type_id"]] = by_type_n.get(g["activity_type_id"], 0) + g["n"]
+        by_entry_n[g["entry_type_id"]] = by_entry_n.get(g["entry_type_id"], 0) + g["n"]
     by_type = Figure(
-        "activities_by_type", _("Activities by type"), totals["n"], activities, _url(activity_url, params)
+        "activities_by_type", _("Activities by type"), total, activities, _url(activity_url, params)
     )
-    for row in (
-        activities.values("activity_type__code", "activity_type__name", "activity_type__order")
-        .annotate(n=Count("id"))
-        .order_by("activity_type__order", "activity_type__code")
-    ):
-        code = row["activity_type__code"]
+    for type_id in sorted(by_type_n, key=lambda i: (types[i].order, types[i].code)):
+        code = types[type_id].code
         by_type.breakdown[code] = Figure(
             f"activities_by_type.{code}",
-            row["activity_type__name"],
-            row["n"],
+            types[type_id].name,
+            by_type_n[type_id],
             activities.filter(activity_type__code=code),
             _url(activity_url, params | {"activity_type": code}),
         )
@@ -168,22 +182,18 @@ def activity_figures(
     by_entry = Figure(
         "activities_by_entry_type",
         _("Activities by entry type"),
-        totals["n"],
+        total,
         activities,
         _url(activity_url, params),
     )
-    for row in (
-        activities.values("entry_type__code", "entry_type__name", "entry_type__order")
-        .annotate(n=Count("id"))
-        .order_by("entry_type__order", "entry_type__code")
-    ):
-        code = row["entry_type__code"]
-        key = code or NO_UNIT
+    for entry_id in sorted(by_entry_n, key=lambda i: (i is not None, entries[i].order if i else 0, i or 0)):
+        entry = entries.get(entry_id)
+        key = entry.code if entry else NO_UNIT
         by_entry.breakdown[key] = Figure(
             f"activities_by_entry_type.{key}",
-            row["entry_type__name"] or _("Area offices"),
-            row["n"],
-            activities.filter(entry_type__code=code) if code else activities.filter(unit__isnull=True),
+            entry.name if entry else _("Area offices"),
+            by_entry_n[entry_id],
+            activities.filter(entry_type__code=key) if entry else activities.filter(unit__isnull=True),
             _url(activity_url, params | {"entry_type": key}),
         )
     figures["activities_by_entry_type"] = by_entry
