@@ -1,10 +1,12 @@
 """Forms for activities and publicity: shape and types only; the services check the rules."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import scope_of, visible_to
+from shiliu.core.validators import normalize_text
 from shiliu.orgs.choices import UnitStatus
 from shiliu.orgs.models import Area, Unit
 from shiliu.venues.choices import VenueStatus
@@ -13,6 +15,9 @@ from shiliu.venues.models import Venue
 
 from .choices import PublicityKind
 from .selectors import activity_type_list
+
+# Above this many units in scope, the unit is typed instead of chosen from a select.
+UNIT_SELECT_LIMIT = 300
 
 
 class LedgerForm(StyledForm):
@@ -41,6 +46,23 @@ class LedgerForm(StyledForm):
         super().__init__(*args, **kwargs)
         units = visible_to(Unit.objects.filter(status=UnitStatus.ACTIVE), user).order_by("name")
         self.fields["unit"].queryset = units
+        self.typed_units = None
+        if scope_of(user).unit_id is None and units.count() > UNIT_SELECT_LIMIT:
+            # Too many units for a select: the unit is typed and resolved among the units in scope.
+            self.typed_units = units
+            self.fields["unit"] = forms.CharField(
+                label=_("Unit"),
+                required=False,
+                max_length=120,
+                help_text=_(
+                    "The unit's full name or credit code; leave empty for the area office's own record."
+                ),
+            )
+            self.fields["unit"].widget.attrs["class"] = "form-control"
+            initial = self.initial.get("unit")
+            if isinstance(initial, int):
+                found = units.filter(pk=initial).first()
+                self.initial["unit"] = found.name if found else ""
         if scope_of(user).unit_id is not None:
             # A liaison records for their own unit only.
             self.fields["unit"].empty_label = None
@@ -57,6 +79,18 @@ class LedgerForm(StyledForm):
             self.fields["photo"].widget.attrs.update(
                 {"class": "form-control", "accept": "image/jpeg,image/png,image/webp,application/pdf"}
             )
+
+    def clean_unit(self):
+        value = self.cleaned_data.get("unit")
+        if self.typed_units is None or not value:
+            return value or None
+        text = normalize_text(value)
+        matches = list(self.typed_units.filter(Q(name=text) | Q(credit_code=text.upper()))[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                _("No single active unit in your scope has this name or credit code.")
+            )
+        return matches[0]
 
 
 class ActivityForm(LedgerForm):

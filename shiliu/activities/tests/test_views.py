@@ -241,3 +241,24 @@ def test_home_figures_link_to_the_rows_they_count(ledger, username):
     assert (
         "data-ledger-figures" not in client_for(User.objects.get(username="nobody")).get("/").content.decode()
     )
+
+
+def test_with_many_units_the_unit_is_typed(ledger, monkeypatch):
+    from shiliu.activities import forms
+
+    monkeypatch.setattr(forms, "UNIT_SELECT_LIMIT", 1)
+    client = client_for(ledger.office_a)
+    page = client.get(reverse("activities:activity_create"))
+    assert "<select" not in str(page.context["form"]["unit"])
+    base = {"activity_type": activity_type().pk, "start_date": "2026-09-12", "participants": "3"}
+    response = client.post(
+        reverse("activities:activity_create"), base | {"title": "打字选单位", "unit": "东关街道中心小学"}
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get(title="打字选单位").unit == ledger.unit_a2
+    response = client.post(
+        reverse("activities:activity_create"), base | {"title": "别处单位", "unit": "和睦村村委会"}
+    )
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+    edit = client.get(reverse("activities:activity_edit", args=[ledger.fest.pk]))
+    assert edit.context["form"].initial["unit"] == "团结社区居委会"
