@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
@@ -66,6 +68,23 @@ def validate_area_code(*, code, level: int, parent: Area | None) -> str:
     return code
 
 
+def path_copying_models() -> list[type]:
+    """Every concrete model that keeps a copy of its area's path in ``area_path`` (units, statistics, ledger records,
+    attachments...), found through the app registry so that orgs needs to know none of the apps built on it."""
+    found = []
+    for model in apps.get_models():
+        # Historical rows (django-simple-history) keep the path as it was: history is not rewritten.
+        if model._meta.proxy or not model._meta.managed or hasattr(model, "instance_type"):
+            continue
+        try:
+            field = model._meta.get_field("area_path")
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and not field.is_relation:
+            found.append(model)
+    return found
+
+
 def _path_for(code: str, level: int) -> str:
     return code[: SIGNIFICANT_DIGITS[AreaLevel(level)]]
 
@@ -125,8 +144,8 @@ def area_move(*, actor, area: Area, new_parent: Area, new_code: str) -> Area:
     descendants.update(
         path=Concat(Value(new_path), Substr("path", cut)), code=Concat(Value(new_path), Substr("code", cut))
     )
-    for model in (Unit, AreaStatistics):
-        model.objects.filter(area_path__startswith=old_path).update(
+    for model in path_copying_models():
+        model._base_manager.filter(area_path__startswith=old_path).update(
             area_path=Concat(Value(new_path), Substr("area_path", cut))
         )
     area.parent = new_parent

@@ -100,3 +100,16 @@ def test_credit_code_checksum(tree):
             actor=tree.office_a, name="坏代码公司", unit_type=unit_type, area=tree.town_a, credit_code="123"
         )
     assert exc.value.field == "credit_code"
+
+
+def test_area_move_rebases_every_copied_path(tree):
+    from shiliu.orgs.services import path_copying_models
+
+    names = {model.__name__ for model in path_copying_models()}
+    assert {"Unit", "AreaStatistics"} <= names
+    assert not any(name.startswith("Historical") for name in names)
+    services.area_move(
+        actor=tree.city_office, area=tree.town_a, new_parent=tree.county_b, new_code="990102009000"
+    )
+    for model in path_copying_models():
+        assert not model._base_manager.filter(area_path__startswith="990101001").exists(), model.__name__
