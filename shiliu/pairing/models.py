@@ -282,6 +282,14 @@ class PairingAssessment(ScopedModel):
         verbose_name = _("pairing assessment")
         verbose_name_plural = _("pairing assessments")
         ordering = ["-year", "-id"]
+        indexes = [
+            # year is a smallint (PositiveSmallIntegerField), hence int2_ops.
+            models.Index(
+                fields=["area_path", "year"],
+                name="pairing_assessment_path_year",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["pairing", "year"], name="pairing_assessment_unique_year"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -42,10 +43,18 @@ def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-def _common(qs: QuerySet, *, user, filters: Mapping, unit_field: str) -> QuerySet:
-    """Area subtree (picker), unit and pairing filters shared by every pairing list."""
+# ``within`` left at this default: the list resolves its ``area`` filter itself.
+UNRESOLVED = object()
+
+
+def _common(qs: QuerySet, *, user, filters: Mapping, unit_field: str, within=UNRESOLVED) -> QuerySet:
+    """Area subtree (picker), unit and pairing filters shared by every pairing list.
+
+    ``within`` is the ``area`` filter already resolved by ``area_filter_param`` (None: outside the scope), so a
+    caller that builds several lists looks the area up once."""
     if filters.get("area"):
-        within = area_filter_param(user=user, value=filters.get("area"))
+        if within is UNRESOLVED:
+            within = area_filter_param(user=user, value=filters.get("area"))
         qs = qs.filter(area_path__startswith=within.path) if within else qs.none()
     if filters.get("unit"):
         unit = _int(filters.get("unit"))
@@ -76,11 +85,11 @@ def pairing_get(*, user, pk, action: str = VIEW) -> Pairing:
     )
 
 
-def pairing_list(*, user, filters: Mapping | None = None) -> QuerySet[Pairing]:
+def pairing_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[Pairing]:
     """Pairings in scope; ``start``/``end``/``year`` select the pairings active at some time in that period."""
     filters = filters or {}
     qs = visible_to(Pairing.objects.select_related("unit", "village"), user)
-    qs = _common(qs, user=user, filters=filters, unit_field="unit_id")
+    qs = _common(qs, user=user, filters=filters, unit_field="unit_id", within=within)
     if year := filters.get("year"):
         if not str(year).isdigit():
             return qs.none()
@@ -102,10 +111,10 @@ def pairing_list(*, user, filters: Mapping | None = None) -> QuerySet[Pairing]:
     return qs
 
 
-def _record_list(model, *, user, filters, date_field, search) -> QuerySet:
+def _record_list(model, *, user, filters, date_field, search, within=UNRESOLVED) -> QuerySet:
     filters = filters or {}
     qs = visible_to(model.objects.select_related("pairing", "pairing__unit", "pairing__village"), user)
-    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id")
+    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id", within=within)
     qs = _dated(qs, filters, date_field)
     if q := normalize_text(filters.get("q")):
         cond = Q(pairing__unit__name__contains=q) | Q(pairing__village__name__contains=q)
@@ -115,41 +124,57 @@ def _record_list(model, *, user, filters, date_field, search) -> QuerySet:
     return qs
 
 
-def visit_list(*, user, filters: Mapping | None = None) -> QuerySet[PairingVisit]:
+def visit_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingVisit]:
     return _record_list(
-        PairingVisit, user=user, filters=filters, date_field="visited_on", search=("activities",)
+        PairingVisit,
+        user=user,
+        filters=filters,
+        date_field="visited_on",
+        search=("activities",),
+        within=within,
     )
 
 
-def fund_list(*, user, filters: Mapping | None = None) -> QuerySet[PairingFund]:
-    qs = _record_list(PairingFund, user=user, filters=filters, date_field="paid_on", search=("purpose",))
+def fund_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingFund]:
+    qs = _record_list(
+        PairingFund, user=user, filters=filters, date_field="paid_on", search=("purpose",), within=within
+    )
     if source := (filters or {}).get("source"):
         qs = qs.filter(source=source)
     return qs
 
 
-def project_list(*, user, filters: Mapping | None = None) -> QuerySet[PairingProject]:
+def project_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingProject]:
     """Projects in scope; the period filters apply to the project's start date."""
-    qs = _record_list(PairingProject, user=user, filters=filters, date_field="started_on", search=("name",))
+    qs = _record_list(
+        PairingProject, user=user, filters=filters, date_field="started_on", search=("name",), within=within
+    )
     if status := (filters or {}).get("status"):
         qs = qs.filter(status=status)
     return qs
 
 
-def outcome_list(*, user, filters: Mapping | None = None) -> QuerySet[PairingOutcome]:
+def outcome_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingOutcome]:
     return _record_list(
-        PairingOutcome, user=user, filters=filters, date_field="reported_on", search=("description",)
+        PairingOutcome,
+        user=user,
+        filters=filters,
+        date_field="reported_on",
+        search=("description",),
+        within=within,
     )
 
 
-def assessment_list(*, user, filters: Mapping | None = None) -> QuerySet[PairingAssessment]:
+def assessment_list(
+    *, user, filters: Mapping | None = None, within=UNRESOLVED
+) -> QuerySet[PairingAssessment]:
     """Assessments in scope; ``start``/``end`` select the assessment years they span."""
     filters = filters or {}
     qs = visible_to(
         PairingAssessment.objects.select_related("pairing", "pairing__unit", "pairing__village", "assessor"),
         user,
     )
-    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id")
+    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id", within=within)
     if year := filters.get("year"):
         qs = qs.filter(year=int(year)) if str(year).isdigit() else qs.none()
     for key, lookup in (("start", "year__gte"), ("end", "year__lte")):
@@ -189,11 +214,15 @@ def year_choices(queryset: QuerySet, field: str) -> list[tuple[int, int]]:
 def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figure]:
     """The pairing figures of the user's scope, optionally within an area subtree and a period.
 
-    Each figure holds the queryset it counts and the URL of the list that shows exactly those records.
+    Each figure holds the queryset it counts and the URL of the list that shows exactly those records. The area
+    is looked up once and handed to every list; projects are read in one grouped statement, so the set takes one
+    statement per ledger (plus the area lookup when an area is given).
     """
     filters: dict[str, str] = {}
+    within = UNRESOLVED
     if area is not None:
         filters["area"] = str(getattr(area, "pk", area))
+        within = area_filter_param(user=user, value=filters["area"])
     if start is not None:
         filters["start"] = parse_day(start).isoformat()
     if end is not None:
@@ -204,17 +233,17 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         return reverse(f"pairing:{name}") + (f"?{query}" if query else "")
 
     figures: dict[str, Figure] = {}
-    pairings = pairing_list(user=user, filters=filters)
+    pairings = pairing_list(user=user, filters=filters, within=within)
     figures["pairings_active"] = Figure(
         "pairings_active", _("Pairings active in the period"), pairings.count(), pairings, url("pairing_list")
     )
-    visits = visit_list(user=user, filters=filters)
+    visits = visit_list(user=user, filters=filters, within=within)
     visit_totals = visits.aggregate(n=Count("id"), people=Sum("people"))
     figures["visits"] = Figure("visits", _("Visits"), visit_totals["n"], visits, url("visit_list"))
     figures["visit_people"] = Figure(
         "visit_people", _("People on visits"), visit_totals["people"] or 0, visits, url("visit_list")
     )
-    funds = fund_list(user=user, filters=filters)
+    funds = fund_list(user=user, filters=filters, within=within)
     figures["funds"] = Figure(
         "funds",
         _("Funds invested (yuan)"),
@@ -222,14 +251,22 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         funds,
         url("fund_list"),
     )
-    projects = project_list(user=user, filters=filters)
-    by_status = dict(projects.order_by().values_list("status").annotate(n=Count("id")))
-    totals = projects.aggregate(n=Count("id"), amount=Sum("amount"), beneficiaries=Sum("beneficiaries"))
+    projects = project_list(user=user, filters=filters, within=within)
+    by_status = {
+        row["status"]: row
+        for row in projects.order_by()
+        .values("status")
+        .annotate(n=Count("id"), amount=Sum("amount"), beneficiaries=Sum("beneficiaries"))
+    }
+    totals = {
+        key: sum((row[key] for row in by_status.values()), start)
+        for key, start in (("n", 0), ("amount", Decimal(0)), ("beneficiaries", 0))
+    }
     figures["projects"] = Figure(
         "projects", _("Projects"), totals["n"], projects, url("project_list"),
         breakdown={
             status: Figure(
-                f"projects_{status}", label, by_status.get(status, 0), projects.filter(status=status),
+                f"projects_{status}", label, by_status.get(status, {}).get("n", 0), projects.filter(status=status),
                 url("project_list", status=status),
             )
             for status, label in ProjectStatus.choices
@@ -247,7 +284,7 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         projects,
         url("project_list"),
     )
-    outcomes = outcome_list(user=user, filters=filters)
+    outcomes = outcome_list(user=user, filters=filters, within=within)
     outcome_totals = outcomes.aggregate(jobs=Sum("jobs_arranged"), problems=Sum("problems_solved"))
     figures["jobs_arranged"] = Figure(
         "jobs_arranged", _("Jobs arranged"), outcome_totals["jobs"] or 0, outcomes, url("outcome_list")
@@ -259,7 +296,9 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         outcomes,
         url("outcome_list"),
     )
-    assessments = assessment_list(user=user, filters=filters | {"status": AssessmentStatus.SUBMITTED})
+    assessments = assessment_list(
+        user=user, filters=filters | {"status": AssessmentStatus.SUBMITTED}, within=within
+    )
     by_grade = dict(assessments.order_by().values_list("grade").annotate(n=Count("id")))
     figures["assessments"] = Figure(
         "assessments", _("Submitted assessments"), sum(by_grade.values()), assessments,

@@ -101,3 +101,18 @@ def test_every_figure_records_equal_its_list_rows(ledger, who):
                 fig.key,
                 kwargs,
             )
+
+
+def test_figures_take_one_statement_per_ledger(ledger, django_assert_max_num_queries):
+    t = ledger
+    with django_assert_max_num_queries(6):
+        pairing_figures(user=t.city_office, start=D(2025, 1, 1), end=D(2025, 12, 31))
+    with django_assert_max_num_queries(7):  # plus the area, looked up once for all six lists
+        f = pairing_figures(user=t.city_office, area=t.county_b, start=D(2025, 1, 1), end=D(2026, 12, 31))
+    assert f["projects"].value == 1 and f["projects_amount"].value == Decimal("400")
+
+
+def test_an_area_outside_the_scope_gives_nothing(ledger):
+    f = pairing_figures(user=ledger.office_b, area=ledger.county_a)
+    assert all(fig.value == 0 for fig in f.values())
+    assert all(not fig.records.exists() for fig in f.values())
