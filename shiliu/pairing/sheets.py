@@ -1,5 +1,5 @@
-"""Excel sheets of pairing assistance for the exchange engine: pairings and projects import and export; visits
-and funds export. Imports validate each row with the same ``*_clean`` functions and scope checks the forms' services
+"""Excel sheets of pairing assistance for the exchange engine: pairings, projects, visits, funds and outcomes, each
+imported and exported. Imports validate each row with the same ``*_clean`` functions and scope checks the forms' services
 use, then write through those services (pairings and projects are few, so one service call per row)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from shiliu.core.errors import ApplicationError, NotVisible
-from shiliu.core.scope import ensure_writable, visible_to
+from shiliu.core.scope import CHANGE, ensure_writable, visible_to
 from shiliu.core.validators import normalize_text
 from shiliu.exchange.engine import Column, Report, Row, Sheet, parse_code, parse_int, parse_text
 from shiliu.exchange.registry import register
@@ -23,7 +24,7 @@ from shiliu.orgs.sheets.common import areas_by_code, out_of_scope_message
 
 from . import selectors, services
 from .choices import PROJECT_TRANSITIONS, FundSource, ProjectStatus
-from .models import Pairing, PairingFund, PairingProject, PairingVisit
+from .models import Pairing, PairingFund, PairingOutcome, PairingProject, PairingVisit
 
 DATE_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -361,64 +362,237 @@ class ProjectSheet(Sheet):
                 ) from exc
 
 
-# ---------------------------------------------------------------- export-only sheets
+# ---------------------------------------------------------------- visits, funds and outcomes
+
+SOURCE_WORDS = {**{name: source for source, name in SOURCE_NAMES.items()}, "自有": FundSource.OWN,
+                "财政": FundSource.FISCAL, "捐赠": FundSource.DONATION, **{s.value: s for s in FundSource}}  # fmt: skip
 
 
-class ExportOnlySheet(Sheet):
-    def can_import(self, user) -> bool:
-        return False
+def parse_source(text: str) -> str:
+    source = SOURCE_WORDS.get(text.replace(" ", "").lower())
+    if source is None:
+        raise ApplicationError(
+            _("Unknown source “{value}”; use one of: {names}.").format(
+                value=text, names="、".join(SOURCE_NAMES.values())
+            )
+        )
+    return source
+
+
+def _record_id_column(what) -> Column:
+    return Column(
+        "id", "编号", what, format=_l("A number from an export."), parse=parse_int(minimum=1), width=10
+    )
+
+
+def _pairing_columns() -> tuple[Column, ...]:
+    return (
+        Column("pairing", "结对编号", _l("Number of the pairing, as in the pairings export."), required=True,
+               format=_l("A whole number."), example="1", parse=parse_int(minimum=1), width=10),
+        Column("unit", "帮扶单位", _l("Shown in exports only; ignored on import."), importable=False, width=28),
+        Column("village", "结对村（社区）", _l("Shown in exports only; ignored on import."), importable=False),
+    )  # fmt: skip
+
+
+@dataclass
+class RecordPlan:
+    rows: list[dict] = field(default_factory=list)
+
+
+class RecordSheet(Sheet):
+    """A record under a pairing (visit, fund, outcome), named by its pairing's 结对编号.
+
+    A row with a 编号 from an export updates that record; a row without one records a new one, unless the pairing
+    already holds an identical record (then the row is unchanged, so importing the same file twice adds nothing).
+    Each row is checked with the same ``<record>_clean`` and scope check as the form, and written through the
+    form's ``<record>_create`` / ``<record>_update`` service.
+    """
+
+    fields: tuple[str, ...] = ()  # the record's own fields, in column order after the pairing columns
+    first_field = ""  # the column an error without a field of its own points at
+    clean: Callable[..., dict]  # the form's ``<record>_clean``, and its create and update services
+    create: Callable[..., object]
+    update: Callable[..., object]
+    instance_arg = ""  # the update service's keyword for the record: ``visit``, ``fund``, ``outcome``
+
+    def record_values(self, record) -> list:
+        return [getattr(record, f) for f in self.fields]
+
+    def export_row(self, r) -> list:
+        return [r.pk, r.pairing_id, r.pairing.unit.name, r.pairing.village.name, *self.export_values(r)]
+
+    def export_values(self, r) -> list:
+        return [_day(v) if isinstance(v, datetime.date) else v for v in self.record_values(r)]
+
+    def plan(self, *, actor, rows: list[Row], report: Report, progress=None) -> RecordPlan:
+        header, model = self.header_of, self.model
+        ids = {r.values.get("pairing") for r in rows if r.values.get("pairing")}
+        pairings = {p.pk: p for p in visible_to(Pairing.objects.filter(pk__in=ids), actor)}
+        record_ids = {r.values.get("id") for r in rows if r.values.get("id")}
+        existing = {r.pk: r for r in visible_to(model.objects.filter(pk__in=record_ids), actor, CHANGE)}
+        identical: dict[tuple, int] = {}
+        for record in model.objects.filter(pairing_id__in=pairings).order_by("id"):
+            identical.setdefault((record.pairing_id, *self.record_values(record)), record.pk)
+        plan, seen_ids, seen_rows = RecordPlan(), {}, {}
+        bad_rows = {e.row for e in report.errors}
+        for row in rows:
+            v = row.values
+            if row.number in bad_rows or not v.get("pairing"):
+                continue
+            pairing = pairings.get(v["pairing"])
+            if pairing is None:
+                report.add(row.number, header("pairing"),
+                           _("No pairing numbered {n} is within your scope.").format(n=v["pairing"]))  # fmt: skip
+                continue
+            try:
+                ensure_writable(actor, model, area_path=pairing.area_path, unit_id=pairing.unit_id)
+            except NotVisible:
+                report.add(row.number, header("pairing"),
+                           _("You cannot record entries for pairing {n}.").format(n=pairing.pk))  # fmt: skip
+                continue
+            current = None
+            if v.get("id"):
+                current = existing.get(v["id"])
+                if current is None or current.pairing_id != pairing.pk:
+                    report.add(row.number, header("id"),
+                               _("No record numbered {id} of pairing {n} is within your scope.").format(
+                                   id=v["id"], n=pairing.pk))  # fmt: skip
+                    continue
+                if v["id"] in seen_ids:
+                    report.add(row.number, header("id"),
+                               _("The number {id} appears more than once; first on row {row}.").format(
+                                   id=v["id"], row=seen_ids[v["id"]]))  # fmt: skip
+                    continue
+                seen_ids[v["id"]] = row.number
+            data = {f: v.get(f) for f in self.fields}
+            try:
+                cleaned = self.clean(pairing=pairing, data=data)
+            except ApplicationError as exc:
+                report.add(row.number, _field_column(self, exc.field, self.first_field), exc.message)
+                continue
+            key = (pairing.pk, *(cleaned[f] for f in self.fields))
+            if current is None and key in seen_rows:
+                report.add(row.number, header(self.first_field),
+                           _("This record appears more than once; first on row {row}.").format(row=seen_rows[key]))  # fmt: skip
+                continue
+            seen_rows.setdefault(key, row.number)
+            same = key in identical if current is None else tuple(self.record_values(current)) == key[1:]
+            if same:
+                report.unchanged += 1
+                continue
+            if current is None:
+                report.created += 1
+            else:
+                report.updated += 1
+            plan.rows.append({"row": row.number, "pairing": pairing, "current": current, "data": cleaned})
+        return plan
+
+    def apply(self, *, actor, plan: RecordPlan) -> None:
+        for item in plan.rows:
+            try:
+                if item["current"] is None:
+                    self.create(actor=actor, pairing=item["pairing"], **item["data"])
+                else:
+                    self.update(actor=actor, **{self.instance_arg: item["current"]}, **item["data"])
+            except ApplicationError as exc:
+                raise ApplicationError(
+                    _("Row {row}: {message}").format(row=item["row"], message=exc.message), field=exc.field
+                ) from exc
 
 
 @register
-class VisitSheet(ExportOnlySheet):
+class VisitSheet(RecordSheet):
     name = "pairing_visits"
     title = "走访记录"
     verbose_name = _l("Pairing visits")
     model = PairingVisit
     list_url_name = "pairing:visit_list"
     sort_keys = ("visited_on", "-visited_on", "people", "-people", "id", "-id")
+    fields = ("visited_on", "people", "activities", "notes")
+    first_field = "visited_on"
+    clean = staticmethod(services.visit_clean)
+    create = staticmethod(services.visit_create)
+    update = staticmethod(services.visit_update)
+    instance_arg = "visit"
     columns = (
-        Column("pairing", "结对编号", importable=False, width=10),
-        Column("unit", "帮扶单位", importable=False, width=28),
-        Column("village", "结对村（社区）", importable=False),
-        Column("visited_on", "走访日期", importable=False, width=12),
-        Column("people", "走访人数", importable=False),
-        Column("activities", "开展活动", importable=False, width=30),
-        Column("notes", "备注", importable=False, width=30),
-    )
+        _record_id_column(_l("Leave empty for a new visit; keep the exported number to update one.")),
+        *_pairing_columns(),
+        Column("visited_on", "走访日期", _l("Date of the visit, within the pairing period."), required=True,
+               format=_l("A date such as 2025-01-01."), example="2025-03-01", parse=parse_date, width=12),
+        Column("people", "走访人数", _l("Number of people who visited."), required=True,
+               format=_l("A whole number, at least 1."), example="3", parse=parse_int(minimum=1)),
+        Column("activities", "开展活动", _l("What was done during the visit."), required=True,
+               format=_l("Text, at most 300 characters."), example="入户走访、座谈", parse=parse_text(300), width=30),
+        Column("notes", "备注", _l("Notes."), format=_l("Text."), example="", parse=parse_text(2000), width=30),
+    )  # fmt: skip
 
     def export_queryset(self, *, user, filters):
         return _sorted(selectors.visit_list(user=user, filters=filters), filters, self.sort_keys)
 
-    def export_row(self, v: PairingVisit) -> list:
-        return [v.pairing_id, v.pairing.unit.name, v.pairing.village.name, _day(v.visited_on), v.people,
-                v.activities, v.notes]  # fmt: skip
-
 
 @register
-class FundSheet(ExportOnlySheet):
+class FundSheet(RecordSheet):
     name = "pairing_funds"
     title = "帮扶资金"
     verbose_name = _l("Pairing funds")
     model = PairingFund
     list_url_name = "pairing:fund_list"
     sort_keys = ("paid_on", "-paid_on", "amount", "-amount", "id", "-id")
+    fields = ("paid_on", "amount", "source", "purpose")
+    first_field = "paid_on"
+    clean = staticmethod(services.fund_clean)
+    create = staticmethod(services.fund_create)
+    update = staticmethod(services.fund_update)
+    instance_arg = "fund"
     columns = (
-        Column("pairing", "结对编号", importable=False, width=10),
-        Column("unit", "帮扶单位", importable=False, width=28),
-        Column("village", "结对村（社区）", importable=False),
-        Column("paid_on", "日期", importable=False, width=12),
-        Column("amount", "金额（元）", importable=False),
-        Column("source", "资金来源", importable=False),
-        Column("purpose", "用途", importable=False, width=30),
-    )
+        _record_id_column(_l("Leave empty for a new payment; keep the exported number to update one.")),
+        *_pairing_columns(),
+        Column("paid_on", "日期", _l("Date of the payment, within the pairing period."), required=True,
+               format=_l("A date such as 2025-01-01."), example="2025-04-01", parse=parse_date, width=12),
+        Column("amount", "金额（元）", _l("Amount in yuan, greater than zero."), required=True,
+               format=_l("A number such as 12000.50."), example="10000", parse=parse_amount, aliases=("金额",)),
+        Column("source", "资金来源", _l("Where the money came from."), required=True,
+               format="、".join(SOURCE_NAMES.values()), example="自有资金", parse=parse_source),
+        Column("purpose", "用途", _l("What the money was used for."), required=True,
+               format=_l("Text, at most 300 characters."), example="修缮村道", parse=parse_text(300), width=30),
+    )  # fmt: skip
 
     def export_queryset(self, *, user, filters):
         return _sorted(selectors.fund_list(user=user, filters=filters), filters, self.sort_keys)
 
-    def export_row(self, f: PairingFund) -> list:
-        return [f.pairing_id, f.pairing.unit.name, f.pairing.village.name, _day(f.paid_on), f.amount,
-                SOURCE_NAMES[FundSource(f.source)], f.purpose]  # fmt: skip
+    def export_values(self, f: PairingFund) -> list:
+        return [_day(f.paid_on), f.amount, SOURCE_NAMES[FundSource(f.source)], f.purpose]
 
 
-__all__ = ["FundSheet", "PairingSheet", "ProjectSheet", "VisitSheet"]
+@register
+class OutcomeSheet(RecordSheet):
+    name = "pairing_outcomes"
+    title = "帮扶成效"
+    verbose_name = _l("Pairing outcomes")
+    model = PairingOutcome
+    list_url_name = "pairing:outcome_list"
+    sort_keys = ("reported_on", "-reported_on", "id", "-id")
+    fields = ("reported_on", "jobs_arranged", "problems_solved", "description")
+    first_field = "reported_on"
+    clean = staticmethod(services.outcome_clean)
+    create = staticmethod(services.outcome_create)
+    update = staticmethod(services.outcome_update)
+    instance_arg = "outcome"
+    columns = (
+        _record_id_column(_l("Leave empty for a new outcome; keep the exported number to update one.")),
+        *_pairing_columns(),
+        Column("reported_on", "日期", _l("Date of the outcome, within the pairing period."), required=True,
+               format=_l("A date such as 2025-01-01."), example="2025-06-01", parse=parse_date, width=12),
+        Column("jobs_arranged", "安排就业人数", _l("Jobs arranged; this or problems solved must be above zero."),
+               format=_l("A whole number."), example="2", parse=parse_int(minimum=0)),
+        Column("problems_solved", "解决问题数", _l("Problems solved; this or jobs arranged must be above zero."),
+               format=_l("A whole number."), example="1", parse=parse_int(minimum=0)),
+        Column("description", "成效描述", _l("A description of the outcome."), required=True, format=_l("Text."),
+               example="帮助5户村民就近就业", parse=parse_text(2000), width=40),
+    )  # fmt: skip
+
+    def export_queryset(self, *, user, filters):
+        return _sorted(selectors.outcome_list(user=user, filters=filters), filters, self.sort_keys)
+
+
+__all__ = ["FundSheet", "OutcomeSheet", "PairingSheet", "ProjectSheet", "VisitSheet"]

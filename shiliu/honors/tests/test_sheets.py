@@ -8,10 +8,11 @@ from openpyxl import Workbook, load_workbook
 
 from shiliu.exchange.services import import_file
 from shiliu.honors.choices import CandidateStage
-from shiliu.honors.models import CandidateTransition, ModelCandidate
+from shiliu.honors.models import CandidateTransition, Honour, ModelCandidate
 
 from .factories import advance, make_candidate
 
+HONOUR_HEADERS = ["先进典型编号", "表彰级别", "荣誉称号", "表彰理由", "决定机关", "决定日期", "文号"]
 HEADERS = ["编号", "类别", "姓名或名称", "所在单位", "区划代码", "主要事迹", "发现日期"]
 
 
@@ -20,10 +21,10 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
 
 
-def workbook(path, rows, headers=HEADERS):
+def workbook(path, rows, headers=HEADERS, title="先进典型"):
     wb = Workbook()
     ws = wb.active
-    ws.title = "先进典型"
+    ws.title = title
     ws.append(headers)
     for row in rows:
         ws.append(row)
@@ -107,12 +108,80 @@ def test_export_follows_the_list_filters(client, tree):
     assert [r[2] for r in wb.active.iter_rows(min_row=2, values_only=True)] == ["服务队"]
 
 
-def test_honours_export_and_no_import(client, tree):
-    advance(tree.office_a, make_candidate(tree.office_a, unit=tree.unit_a), CandidateStage.COMMENDED)
+def test_honours_export_and_import_page(client, tree):
+    wang = advance(tree.office_a, make_candidate(tree.office_a, unit=tree.unit_a), CandidateStage.COMMENDED)
     rows = list(export(client, "office_a", "honours").active.iter_rows(min_row=2, values_only=True))
-    assert rows[0][0] == "王芳" and rows[0][5] == "民族团结进步模范个人"
+    assert rows[0][:2] == (wang.pk, "王芳") and rows[0][5:7] == ("市级", "民族团结进步模范个人")
     assert list(export(client, "office_b", "honours").active.iter_rows(min_row=2, values_only=True)) == []
-    assert client.get(reverse("exchange:import", args=["honours"])).status_code == 403
+    assert client.get(reverse("exchange:import", args=["honours"])).status_code == 200
+    response = client.get(reverse("exchange:template", args=["honours"]))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    documented = {r[0]: r[1] for r in wb["填写说明"].iter_rows(min_row=5, max_col=2, values_only=True)}
+    assert documented["先进典型编号"]
+
+
+def test_import_honours_adds_further_honours_without_moving_stages(tree, tmp_path):
+    wang = advance(tree.office_a, make_candidate(tree.office_a, unit=tree.unit_a), CandidateStage.COMMENDED)
+    path = workbook(tmp_path / "h.xlsx", [
+        [wang.pk, "省级", "民族团结进步模范个人", "再获表彰", "示范省人民政府", "2025-10-01", "示政发〔2025〕3号"],
+        [wang.pk, "national", "全国模范", "事迹突出", "国务院", "2025/11/01", None],
+    ], headers=HONOUR_HEADERS, title="表彰")  # fmt: skip
+    transitions = CandidateTransition.objects.count()
+    report = import_file(actor=tree.office_a, sheet="honours", path=path)
+    assert report.ok, report.errors
+    assert report.created == 2
+    assert sorted(Honour.objects.values_list("level", flat=True)) == ["city", "national", "province"]
+    wang.refresh_from_db()
+    assert wang.stage == CandidateStage.COMMENDED and CandidateTransition.objects.count() == transitions
+    report = import_file(actor=tree.office_a, sheet="honours", path=path)
+    assert report.ok and report.unchanged == 2 and Honour.objects.count() == 3
+
+
+def test_import_honours_reports_errors_and_writes_nothing(tree, tmp_path):
+    wang = advance(tree.office_a, make_candidate(tree.office_a, unit=tree.unit_a), CandidateStage.COMMENDED)
+    open_one = make_candidate(tree.office_a, unit=tree.unit_a, name="马兰")
+    theirs = advance(
+        tree.office_b, make_candidate(tree.office_b, unit=tree.unit_b, name="李明"), CandidateStage.COMMENDED
+    )
+    path = workbook(tmp_path / "bad.xlsx", [
+        [wang.pk, "省级", "模范", "理由", "示范省人民政府", "2025-10-01", None],  # fine, but the file fails
+        [open_one.pk, "市级", "模范", "理由", "石榴市人民政府", "2025-10-01", None],  # not commended: no stage move
+        [theirs.pk, "市级", "模范", "理由", "石榴市人民政府", "2025-10-01", None],  # outside the scope
+        [wang.pk, "乡级", "模范", "理由", "石榴市人民政府", "2025-10-01", None],  # unknown level
+        [wang.pk, "市级", "模范", None, "石榴市人民政府", "2025-10-01", None],  # reason missing
+        [wang.pk, "市级", "模范", "理由", "石榴市人民政府", "2099-10-01", None],  # in the future
+        [wang.pk, "市级", "模范", "理由", "石榴市人民政府", "2024-10-01", None],  # before the discovery
+        [9999, "市级", "模范", "理由", "石榴市人民政府", "2025-10-01", None],
+    ], headers=HONOUR_HEADERS, title="表彰")  # fmt: skip
+    report = import_file(actor=tree.office_a, sheet="honours", path=path)
+    assert {(e.row, e.column) for e in report.errors} == {
+        (3, "先进典型编号"), (4, "先进典型编号"), (5, "表彰级别"), (6, "表彰理由"), (7, "决定日期"), (8, "决定日期"),
+        (9, "先进典型编号"),
+    }, [(e.row, e.column, e.message) for e in report.errors]  # fmt: skip
+    assert {e.sheet for e in report.errors} == {"表彰"}
+    assert str(theirs.pk) in next(e.message for e in report.errors if e.row == 4)
+    assert Honour.objects.count() == 2
+    open_one.refresh_from_db()
+    assert open_one.stage == CandidateStage.DISCOVERED
+
+
+def test_honours_export_round_trips_unchanged(client, tree, tmp_path):
+    advance(tree.office_a, make_candidate(tree.office_a, unit=tree.unit_a), CandidateStage.COMMENDED)
+    advance(
+        tree.office_a,
+        make_candidate(tree.office_a, area=tree.village_a, name="服务队"),
+        CandidateStage.COMMENDED,
+    )
+    wb = export(client, "office_a", "honours")
+    path = tmp_path / "honours.xlsx"
+    wb.save(path)
+    report = import_file(actor=tree.office_a, sheet="honours", path=path)
+    assert report.ok and report.unchanged == report.rows == 2, report.errors
+    wb.active["F2"] = "省级"
+    wb.save(path)
+    report = import_file(actor=tree.office_a, sheet="honours", path=path)
+    assert report.ok and (report.created, report.unchanged) == (1, 1), report.errors
+    assert Honour.objects.count() == 3
 
 
 def test_import_page_and_template(client, tree):
