@@ -131,6 +131,7 @@ class HonourListView(ScopedListView):
     sort_labels = {"date": gettext_lazy("Decision date"), "created": gettext_lazy("Date created")}
     default_sort = "-date"
     export_sheet = "honours"
+    import_sheet = "honours"
     empty_title = gettext_lazy("No honours yet")
     empty_message = gettext_lazy("Honours appear here once a candidate in your scope is commended.")
 

@@ -59,6 +59,7 @@ class VisitListView(RecordListView):
     default_sort = "-date"
     detail_url_name = "pairing:visit_detail"
     export_sheet = "pairing_visits"
+    import_sheet = "pairing_visits"
 
 
 class FundListView(RecordListView):
@@ -85,6 +86,7 @@ class FundListView(RecordListView):
     default_sort = "-date"
     detail_url_name = "pairing:fund_detail"
     export_sheet = "pairing_funds"
+    import_sheet = "pairing_funds"
 
 
 class ProjectListView(RecordListView):
@@ -155,6 +157,8 @@ class OutcomeListView(RecordListView):
                    "problems": gettext_lazy("Problems solved"), "created": gettext_lazy("Date created")}  # fmt: skip
     default_sort = "-date"
     detail_url_name = "pairing:outcome_detail"
+    export_sheet = "pairing_outcomes"
+    import_sheet = "pairing_outcomes"
 
 
 class RecordDetailView(ScopedDetailView):
