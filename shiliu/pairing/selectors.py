@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shiliu.core.figures import Figure
-from shiliu.core.scope import VIEW, get_visible_or_404, visible_to
+from shiliu.core.scope import VIEW, get_visible_or_404, path_in_scope, visible_to
 from shiliu.core.validators import normalize_text
+from shiliu.orgs.models import Area
 from shiliu.orgs.selectors import area_filter_param
 
 from .choices import AssessmentStatus, Grade, PairingState, ProjectStatus
@@ -222,15 +223,23 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
     within = UNRESOLVED
     if area is not None:
         filters["area"] = str(getattr(area, "pk", area))
-        within = area_filter_param(user=user, value=filters["area"])
+        # An area object the caller already holds is checked against the scope without reading it again.
+        if isinstance(area, Area):
+            within = area if path_in_scope(user, area.path) else None
+        else:
+            within = area_filter_param(user=user, value=filters["area"])
     if start is not None:
         filters["start"] = parse_day(start).isoformat()
     if end is not None:
         filters["end"] = parse_day(end).isoformat()
 
+    paths: dict[str, str] = {}
+
     def url(name: str, **extra) -> str:
+        if name not in paths:
+            paths[name] = reverse(f"pairing:{name}")
         query = urlencode(filters | extra)
-        return reverse(f"pairing:{name}") + (f"?{query}" if query else "")
+        return paths[name] + (f"?{query}" if query else "")
 
     figures: dict[str, Figure] = {}
     pairings = pairing_list(user=user, filters=filters, within=within)
@@ -266,7 +275,8 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         "projects", _("Projects"), totals["n"], projects, url("project_list"),
         breakdown={
             status: Figure(
-                f"projects_{status}", label, by_status.get(status, {}).get("n", 0), projects.filter(status=status),
+                f"projects_{status}", label, by_status.get(status, {}).get("n", 0),
+                lambda status=status: projects.filter(status=status),
                 url("project_list", status=status),
             )
             for status, label in ProjectStatus.choices
@@ -305,7 +315,7 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         url("assessment_list", status=AssessmentStatus.SUBMITTED),
         breakdown={
             grade: Figure(
-                f"grade_{grade}", label, by_grade.get(grade, 0), assessments.filter(grade=grade),
+                f"grade_{grade}", label, by_grade.get(grade, 0), lambda grade=grade: assessments.filter(grade=grade),
                 url("assessment_list", status=AssessmentStatus.SUBMITTED, grade=grade),
             )
             for grade, label in Grade.choices
