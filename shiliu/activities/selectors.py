@@ -175,7 +175,7 @@ def activity_figures(
             f"activities_by_type.{code}",
             types[type_id].name,
             by_type_n[type_id],
-            activities.filter(activity_type__code=code),
+            lambda code=code: activities.filter(activity_type__code=code),
             _url(activity_url, params | {"activity_type": code}),
         )
     figures["activities_by_type"] = by_type
@@ -193,7 +193,9 @@ def activity_figures(
             f"activities_by_entry_type.{key}",
             entry.name if entry else _("Area offices"),
             by_entry_n[entry_id],
-            activities.filter(entry_type__code=key) if entry else activities.filter(unit__isnull=True),
+            (lambda key=key: activities.filter(entry_type__code=key))
+            if entry
+            else (lambda: activities.filter(unit__isnull=True)),
             _url(activity_url, params | {"entry_type": key}),
         )
     figures["activities_by_entry_type"] = by_entry
