@@ -235,11 +235,15 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
 
     paths: dict[str, str] = {}
 
-    def url(name: str, **extra) -> str:
+    def link(name: str, **extra) -> str:
         if name not in paths:
             paths[name] = reverse(f"pairing:{name}")
         query = urlencode(filters | extra)
         return paths[name] + (f"?{query}" if query else "")
+
+    def url(name: str, **extra):
+        """The list URL, built only when a page shows the figure."""
+        return lambda: link(name, **extra)
 
     figures: dict[str, Figure] = {}
     pairings = pairing_list(user=user, filters=filters, within=within)
