@@ -123,9 +123,6 @@ class UserListView(ManageUsersMixin, ScopedListView):
     def can_create(self):
         return may_manage_users(self.request.user)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 class UserDetailView(ManageUsersMixin, ScopedDetailView):
     queryset = User.objects.select_related("area", "unit")

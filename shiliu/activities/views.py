@@ -130,9 +130,6 @@ class ActivityListView(ScopedListView):
     def can_create(self):
         return can_record(self.request.user, Activity)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 def activity_crumbs(activity, *extra):
     return [
@@ -278,9 +275,6 @@ class PublicityListView(ScopedListView):
 
     def can_create(self):
         return can_record(self.request.user, PublicityItem)
-
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
 
 
 def publicity_crumbs(item, *extra):

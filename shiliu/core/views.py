@@ -193,6 +193,9 @@ class ScopedListView(SignedInMixin, BreadcrumbsMixin, TemplateView):
     empty_title: Any = gettext_lazy("Nothing here yet")
     empty_message: Any = gettext_lazy("Records appear here once they are created or imported.")
 
+    def get_breadcrumbs(self):
+        return [(self.title, None)]
+
     def get_queryset(self) -> models.QuerySet:
         return type(self).selector(user=self.request.user, filters=self.request.GET)
 

@@ -100,9 +100,6 @@ class CandidateListView(ScopedListView):
     def can_create(self):
         return _can_create(self.request.user)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 class HonourListView(ScopedListView):
     title = gettext_lazy("Honours")
@@ -137,9 +134,6 @@ class HonourListView(ScopedListView):
 
     def detail_url(self, row):
         return reverse("honors:candidate_detail", args=[row.candidate_id])
-
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
 
 
 # ---------------------------------------------------------------- detail

@@ -184,9 +184,6 @@ class AreaListView(ScopedListView):
     def can_create(self):
         return _can_write(self.request.user, Area)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 class AreaTreeView(SignedInMixin, BreadcrumbsMixin, TemplateView):
     """Browse the tree one level at a time: an area, its ancestors and its children with their counts."""
@@ -366,9 +363,6 @@ class AreaStatisticsListView(ScopedListView):
     def detail_url(self, row):
         return reverse("orgs:area_detail", args=[row.area_id])
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 # ---------------------------------------------------------------- units
 
@@ -415,9 +409,6 @@ class UnitListView(ScopedListView):
 
     def can_create(self):
         return _can_write(self.request.user, Unit)
-
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
 
 
 def unit_crumbs(unit, *extra):

@@ -67,9 +67,6 @@ class VenueListView(ScopedListView):
     def can_create(self):
         return can_write(self.request.user, Venue)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 def venue_crumbs(venue, *extra):
     return [
@@ -261,6 +258,3 @@ class VisitListView(ScopedListView):
 
     def detail_url(self, row):
         return reverse("venues:venue_detail", args=[row.venue_id])
-
-    def get_breadcrumbs(self):
-        return [(self.title, None)]

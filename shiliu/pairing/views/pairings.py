@@ -76,9 +76,6 @@ class PairingListView(PeriodListView):
     def can_create(self):
         return can_create_pairing(self.request.user)
 
-    def get_breadcrumbs(self):
-        return [(self.title, None)]
-
 
 class PairingDetailView(ScopedDetailView):
     template_name = "pairing/pairing_detail.html"
