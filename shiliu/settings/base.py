@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "shiliu.activities",
     "shiliu.pairing",
     "shiliu.honors",
+    "shiliu.service_requests",
+    "shiliu.creation",
     "shiliu.exchange",
     "shiliu.api",
 ]
