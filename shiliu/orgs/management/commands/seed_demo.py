@@ -18,6 +18,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from shiliu.accounts.models import User
+from shiliu.core.demo import seeders
 from shiliu.core.roles import Role
 from shiliu.orgs.choices import AreaLevel
 from shiliu.orgs.demo import DEMO_PREFIX, SCALES, CityData, generate_city, province_row
@@ -57,12 +58,18 @@ class Command(BaseCommand):
             "--last-year", type=int, default=None, help="Last year of area statistics (default: last year)."
         )
         parser.add_argument(
+            "--no-records",
+            action="store_true",
+            help="Only the org tree, units, statistics and logins: skip the domain apps' demo records "
+            "(the benchmarks generate their own).",
+        )
+        parser.add_argument(
             "--flush",
             action="store_true",
             help="Delete the demo province first (demo logins are kept and re-attached).",
         )
 
-    def handle(self, *args, scale, password, last_year, flush, **options):
+    def handle(self, *args, scale, password, last_year, flush, no_records=False, **options):
         started = time.perf_counter()
         last_year = last_year or timezone.localdate().year - 1
         years = [last_year - 2, last_year - 1, last_year]
@@ -100,6 +107,11 @@ class Command(BaseCommand):
         if any(totals.values()):
             self._analyze()
         logins = self._save_users(password)
+        if not no_records:
+            for seeder in seeders():
+                t0 = time.perf_counter()
+                seeder.func(scale=scale, stdout=self.stdout)
+                self.stdout.write(f"{seeder.name}: demo records ready in {time.perf_counter() - t0:.1f} s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready (scale {scale}): {totals['areas']} areas, {totals['units']} units and "
