@@ -6,3 +6,16 @@ class CreationConfig(AppConfig):
     name = "shiliu.creation"
     label = "creation"
     verbose_name = _("Demonstration creation")
+
+    def ready(self):
+        from shiliu.core.navigation import NavItem, register
+
+        # Navigation (C2): entries whose URL is not mounted yet are skipped by the menu.
+        register(
+            NavItem(_("Creation candidates"), "creation:candidate_list", group="creation", order=10),
+            NavItem(_("Demonstration titles"), "creation:title_list", group="creation", order=11),
+            NavItem(_("Naming batches"), "creation:batch_list", group="creation", order=12),
+            NavItem(_("Indicator systems"), "creation:system_list", group="creation", order=13),
+            NavItem(_("Veto events"), "creation:veto_event_list", group="creation", order=14),
+            NavItem(_("Annual checks"), "creation:check_list", group="creation", order=15),
+        )
