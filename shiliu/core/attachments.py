@@ -123,6 +123,9 @@ def owner_scope(owner: models.Model) -> tuple[str, int | None]:
         return path, None
     if unit_field == "pk":
         return path, owner.pk
+    if isinstance(unit_field, tuple):
+        # Several units reach the owner (OR'ed): no single unit to compare; reread_or_rollback checks the filter.
+        return path, None
     unit_id = (
         getattr(owner, f"{unit_field}_id", None) if "__" not in unit_field else _lookup(owner, unit_field)
     )

@@ -18,7 +18,7 @@ class ScopedModel(TimeStampedModel):
     """A record that lies in the org tree. Subclasses set ``scope_path_field`` (and ``scope_unit_field``)."""
 
     scope_path_field: str = "area_path"
-    scope_unit_field: str | None = None
+    scope_unit_field: str | tuple[str, ...] | None = None
     scope_write_roles: frozenset = frozenset()
     scope_reveal_roles: frozenset = frozenset()
     # field name -> masker key in core.privacy.MASKERS

@@ -98,7 +98,28 @@ def scope_filter(model: type[models.Model], scope: Scope) -> models.Q:
     q = models.Q(**{f"{path_field}__startswith": scope.area_path})
     unit_field = getattr(model, "scope_unit_field", None)
     if scope.unit_id is not None and unit_field:
-        q &= models.Q(**{unit_field: scope.unit_id})
+        q &= unit_filter(model, unit_field, scope.unit_id)
+    return q
+
+
+def unit_filter(model: type[models.Model], unit_field: str | tuple[str, ...], unit_id: int) -> models.Q:
+    """The unit part of the filter. ``scope_unit_field`` may be a tuple of lookups, OR'ed (e.g. a request's lead
+    *or* assisting department); a lookup through a multi-valued relation becomes a ``pk__in`` subquery on the
+    related table, so that rows are never duplicated."""
+    if isinstance(unit_field, str):
+        return models.Q(**{unit_field: unit_id})
+    q = models.Q()
+    for lookup in unit_field:
+        head, _, rest = lookup.partition("__")
+        field = model._meta.get_field(head) if head != "pk" else None
+        if field is not None and field.one_to_many and rest:
+            # reverse foreign key: SELECT <fk> FROM related WHERE <rest> = unit_id
+            related = field.related_model._default_manager.filter(**{rest: unit_id})
+            q |= models.Q(pk__in=related.values(field.field.attname))
+        elif field is not None and (field.many_to_many or field.one_to_many):
+            q |= models.Q(pk__in=model._default_manager.filter(**{lookup: unit_id}).values("pk"))
+        else:
+            q |= models.Q(**{lookup: unit_id})
     return q
 
 
