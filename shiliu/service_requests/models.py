@@ -205,6 +205,11 @@ class ServiceRequest(ScopedModel):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     requester_name = EncryptedCharField(_("requester's name"), blank=True)
     requester_phone = EncryptedCharField(_("requester's phone"), blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)  # Open311 media_url
+    open311_client = models.ForeignKey(
+        "Open311Client", on_delete=models.SET_NULL, null=True, blank=True, related_name="requests",
+        verbose_name=_("Open311 client"),
+    )  # fmt: skip
     # An identifier from the source system (import row, Open311 client), for idempotent intake.
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     created_by = models.ForeignKey(
@@ -307,6 +312,7 @@ class ServiceRequest(ScopedModel):
             models.Index(
                 fields=["external_ref"], name="sr_request_external_ref", condition=~Q(external_ref="")
             ),
+            models.Index(fields=["open311_client", "submitted_at"], name="sr_request_client_submitted"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -609,3 +615,35 @@ class RankingSettings(ScopedModel):
 
     def __str__(self):
         return str(self.area)
+
+
+class Open311Client(models.Model):
+    """A system allowed to submit requests through Open311 (GeoReport v2) with an API key into one area's subtree.
+    Only the SHA-256 digest of the key is stored."""
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area"))
+    is_active = models.BooleanField(_("active"), default=True)
+    rate_limit_per_hour = models.PositiveIntegerField(_("submissions per hour"), default=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(raw.encode()).hexdigest()
