@@ -158,6 +158,17 @@ def attachment_add(*, actor, owner: models.Model, uploaded) -> Attachment:
     path, unit_id = owner_scope(owner)
     ensure_writable(actor, type(owner), area_path=path, unit_id=unit_id)
     reread_or_rollback(actor, owner)
+    return attachment_store(owner=owner, uploaded=uploaded, uploaded_by=actor)
+
+
+@transaction.atomic
+def attachment_store(*, owner: models.Model, uploaded, uploaded_by) -> Attachment:
+    """Check the file (size, kind by its first bytes, per-record limit) and store it, WITHOUT a scope check: only
+    for callers that authorised the write themselves (``attachment_add``; public intake of a resident's photos,
+    recorded under a system account)."""
+    _check_owner_model(owner)
+    path, _unit_id = owner_scope(owner)
+    actor = uploaded_by
     name = _clean_name(getattr(uploaded, "name", ""))
     size = uploaded.size
     limit = max_bytes()

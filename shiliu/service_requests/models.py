@@ -248,6 +248,8 @@ class ServiceRequest(ScopedModel):
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Wrong rating codes entered since the last success (the public form locks rating after too many).
+    rating_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     transfer_count = models.PositiveSmallIntegerField(_("times transferred"), default=0)
     return_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
     is_supervised = models.BooleanField(_("under supervision"), default=False)
@@ -272,6 +274,11 @@ class ServiceRequest(ScopedModel):
     # The deadline of the step the request now waits for (None when nobody owes anything or the clock is paused).
     next_step = models.CharField(_("next step"), max_length=10, choices=DeadlineStep.choices, blank=True)
     next_due = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    # When the sweep sends the reminder for next_due, when it escalates to supervision (督办), and when it must
+    # look at the request next (None: nothing to send); see tasks.py.
+    remind_at = models.DateTimeField(_("reminder at"), null=True, blank=True)
+    escalate_at = models.DateTimeField(_("escalation at"), null=True, blank=True)
+    sweep_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Frozen when the step is done: the basis of the response and on-time rates.
     signed_on_time = models.BooleanField(_("signed for on time"), null=True, blank=True)
     replied_on_time = models.BooleanField(_("replied on time"), null=True, blank=True)
@@ -313,6 +320,9 @@ class ServiceRequest(ScopedModel):
                 fields=["external_ref"], name="sr_request_external_ref", condition=~Q(external_ref="")
             ),
             models.Index(fields=["open311_client", "submitted_at"], name="sr_request_client_submitted"),
+            models.Index(
+                fields=["sweep_at", "id"], name="sr_request_sweep_at", condition=Q(sweep_at__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -362,6 +372,20 @@ class ServiceRequest(ScopedModel):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def deadline_at(self):
+        """The deadline of the step the request now waits for (None while paused or when nobody owes anything)."""
+        return self.next_due
+
+    @property
+    def deadline_status(self) -> str:
+        """on_time / due_soon / overdue / paused / "" (see deadlines.deadline_state)."""
+        from django.utils import timezone
+
+        from .deadlines import deadline_state
+
+        return deadline_state(self, timezone.now())
 
 
 class RequestAssist(models.Model):
