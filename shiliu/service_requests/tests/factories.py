@@ -121,3 +121,22 @@ def make_routing_rule(category_code, area, department, **extra) -> RoutingRule:
     return RoutingRule.objects.create(
         category=category(category_code), area=area, area_path=area.path, department=department, **extra
     )
+
+
+class World:
+    """The standard tree plus what requests need: a second city department with its liaison, a county
+    department of the other county (it does not cover grid A), the grid worker assigned to grid A."""
+
+    def __init__(self, tree):
+        defaults_ensure()
+        self.tree = tree
+        self.grid = tree.grid_a
+        self.office = tree.office_a
+        self.city_office = tree.city_office
+        self.dept, self.dept_user = tree.dept, tree.dept_user
+        self.dept2 = make_department(tree.city, "石榴市人力资源和社会保障局")
+        self.dept2_user = make_department_user(self.dept2, "dept2")
+        self.far_dept = make_department(tree.county_b, "西山县民政局")
+        self.far_dept_user = make_department_user(self.far_dept, "far_dept")
+        self.grid_user = tree.grid_user
+        make_assignment(self.grid_user, self.grid, start=datetime.date(2024, 1, 1))
