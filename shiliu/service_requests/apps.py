@@ -6,3 +6,35 @@ class ServiceRequestsConfig(AppConfig):
     name = "shiliu.service_requests"
     label = "service_requests"
     verbose_name = _("Service requests")
+
+    def ready(self):
+        # Navigation (R2).
+        from shiliu.core.navigation import NavItem, register
+        from shiliu.core.roles import Role
+
+        office = frozenset({Role.ADMIN, Role.OFFICE})
+        register(
+            NavItem(
+                _("My day"),
+                "service_requests:visit_day",
+                roles=frozenset({Role.GRID}),
+                group="requests",
+                order=69,
+            ),
+            NavItem(_("Service requests"), "service_requests:request_list", group="requests", order=70),
+            NavItem(
+                _("Grid visits"),
+                "service_requests:visit_list",
+                roles=office | {Role.GRID, Role.LEADER},
+                group="requests",
+                order=71,
+            ),  # fmt: skip
+            NavItem(_("Department ranking"), "service_requests:ranking", group="requests", order=72),
+            NavItem(
+                _("Request settings"),
+                "service_requests:category_list",
+                roles=office,
+                group="requests",
+                order=73,
+            ),
+        )

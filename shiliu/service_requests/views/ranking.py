@@ -1,0 +1,105 @@
+"""The department ranking (部门排名): response, on-time, resolution and satisfaction rates per department for an
+area and a period, with their formulas on the page and every figure linking to the requests behind it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from types import SimpleNamespace
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from shiliu.core.scope import scope_of
+from shiliu.core.views import BreadcrumbsMixin, SignedInMixin, picker_resolve
+from shiliu.orgs.selectors import area_root_for
+
+from .. import selectors
+from ..choices import RateKind
+from .common import is_office, parse_day, today
+
+RATE_KEYS = [kind.value for kind in RateKind]
+
+
+def period_from(get, *, default_year: int) -> dict:
+    """The period asked for: a year, a month of a year, or custom dates (both inclusive)."""
+    kind = get.get("period") or "year"
+    try:
+        year = int(get.get("year") or default_year)
+    except ValueError:
+        year = default_year
+    year = min(max(year, 2000), 2100)
+    if kind == "month":
+        try:
+            month = min(max(int(get.get("month") or 1), 1), 12)
+        except ValueError:
+            month = 1
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        return {"kind": kind, "year": year, "month": month, "start": start, "end": end}
+    if kind == "custom":
+        start, end = parse_day(get.get("start")), parse_day(get.get("end"))
+        if start and end and start <= end:
+            return {"kind": kind, "year": year, "month": None, "start": start, "end": end}
+        kind = "year"
+    return {"kind": "year", "year": year, "month": None, "start": datetime.date(year, 1, 1),
+            "end": datetime.date(year, 12, 31)}  # fmt: skip
+
+
+class RankingView(SignedInMixin, BreadcrumbsMixin, TemplateView):
+    template_name = "service_requests/ranking.html"
+
+    def get_breadcrumbs(self):
+        return [(gettext_lazy("Department ranking"), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, get = self.request.user, self.request.GET
+        period = period_from(get, default_year=today().year)
+        area = picker_resolve(user, get.get("area")) if get.get("area") else None
+        area = area or area_root_for(user)
+        ranking = None
+        if area is not None and not scope_of(user).is_empty:
+            ranking = selectors.department_ranking(
+                user=user, area=area, start=period["start"], end=period["end"]
+            )
+        rows = [
+            SimpleNamespace(
+                department=r.department, rank=r.rank, score=r.score, requests=r.figures["requests"],
+                rates=[r.figures[f"{key}_rate"] for key in RATE_KEYS],
+                **{key: r.figures[f"{key}_rate"] for key in RATE_KEYS},
+            )
+            for r in (ranking.rows if ranking else [])
+        ]  # fmt: skip
+        chart = {
+            "departments": [row.department.name for row in rows],
+            "series": [
+                {"name": str(kind.label), "values": [getattr(row, kind.value).value for row in rows]}
+                for kind in RateKind
+            ],  # fmt: skip
+            "links": [[getattr(row, key).url for row in rows] for key in RATE_KEYS],
+        }
+        context.update(
+            {
+                "title": _("Department ranking"),
+                "area": area,
+                "area_widget": {
+                    "name": "area",
+                    "value": area.pk if area else "",
+                    "label": str(area) if area else "",
+                    "placeholder": _("Choose the area"),
+                    "attrs": {"id": "ranking-area"},
+                },
+                "period": period,
+                "years": list(range(today().year, today().year - 6, -1)),
+                "months": list(range(1, 13)),
+                "formulas": list(selectors.FORMULAS.items()),
+                "hidden": len(ranking.hidden) if ranking else 0,
+                "ranking": ranking,
+                "rows": rows,
+                "chart": chart,
+                "can_configure": is_office(user),
+            }
+        )
+        return context
