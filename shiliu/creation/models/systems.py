@@ -59,6 +59,17 @@ class IndicatorSystem(TimeStampedModel):
         verbose_name=_("cloned from"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The office that issued the system: it applies to that area's subtree and only that office (or one above)
+    # edits it. Empty for platform-wide systems, which only administrators edit.
+    area = models.ForeignKey(
+        "orgs.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_systems",
+        verbose_name=_("issued by"),
+    )
+    area_path = models.CharField(max_length=15, blank=True, editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

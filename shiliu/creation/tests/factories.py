@@ -1,5 +1,5 @@
-"""Builders for creation tests. ``make_system`` builds a small published system directly (configuration);
-candidates, assessments and stage changes go through the services once those exist (see ``advance``)."""
+"""Builders for creation tests. ``make_system`` and ``make_batch`` build configuration directly; candidates,
+scores and stage changes go through the services (``make_candidate``, ``score_self``, ``advance``)."""
 
 from __future__ import annotations
 
@@ -112,5 +112,99 @@ def make_batch(area, *, level: str = CreationLevel.COUNTY, year: int = YEAR, nam
         area=area,
         area_path=area.path,
         quota=quota,
-        application_deadline=datetime.date(year, 6, 30),
     )
+
+
+def make_candidate(actor, batch, *, unit=None, area=None):
+    from shiliu.creation import services
+
+    return services.candidate_create(actor=actor, batch=batch, unit=unit, area=area)
+
+
+def score_self(actor, candidate, *, points: dict | None = None, default="max"):
+    """Score every item of the self-assessment (``default="max"``: full points) and return the assessment."""
+    from shiliu.creation import services
+
+    assessment = candidate.assessments.get(kind="self")
+    rows = assessment.item_scores.select_related("indicator")
+    scores = {}
+    for row in rows:
+        code = row.indicator.code
+        if points and code in points:
+            scores[row.indicator_id] = (points[code], "")
+        elif default == "max":
+            scores[row.indicator_id] = (row.indicator.points, "")
+        elif default is not None:
+            scores[row.indicator_id] = (default, "")
+    return services.assessment_save(actor=actor, assessment=assessment, scores=scores)
+
+
+def title_for(office, *, unit=None, area=None, level=CreationLevel.COUNTY, named_on=None):
+    from shiliu.creation import services
+
+    return services.title_record(
+        actor=office, unit=unit, area=area, level=level, document_number="示范〔2024〕1号",
+        named_on=named_on or datetime.date.today() - datetime.timedelta(days=400),
+    )  # fmt: skip
+
+
+STAGES_IN_ORDER = [
+    "submitted", "recommended", "preliminary_review", "site_assessment", "public_notice", "approved", "named",
+]  # fmt: skip
+
+
+def advance(candidate, stage: str, *, unit_actor, office, reviewers=(), objection: bool = False):
+    """Move a candidate along the happy path up to ``stage`` through the services.
+
+    ``unit_actor`` scores and submits the self-assessment (full points); ``office`` (an office of the batch's area
+    or above) takes every later step; ``reviewers`` (default: ``office``) submit full scores. The public notice
+    runs from 20 to 10 days ago so that approval is possible today.
+    """
+    from shiliu.creation import services
+
+    today = datetime.date.today()
+    reviewers = list(reviewers) or [office]
+    for step in STAGES_IN_ORDER[: STAGES_IN_ORDER.index(stage) + 1]:
+        candidate.refresh_from_db()
+        if candidate.stage == step:
+            continue
+        if step == "submitted":
+            score_self(unit_actor, candidate)
+            services.candidate_submit(actor=unit_actor, candidate=candidate)
+        elif step == "recommended":
+            services.candidate_recommend(actor=office, candidate=candidate, reason="推荐")
+        elif step == "preliminary_review":
+            services.candidate_start_review(actor=office, candidate=candidate)
+            for reviewer in reviewers:
+                rows = candidate.system.indicators.filter(children__isnull=True)
+                services.review_save(
+                    actor=reviewer,
+                    candidate=candidate,
+                    scores={r.pk: (r.points, "") for r in rows},
+                    submit=True,
+                )
+        elif step == "site_assessment":
+            services.candidate_start_site_assessment(actor=office, candidate=candidate)
+            services.site_visit_record(
+                actor=office, candidate=candidate, visit_date=today - datetime.timedelta(days=25), team="评审组",
+                method="unannounced", findings="台账齐全",
+            )  # fmt: skip
+            services.review_finalize(actor=office, candidate=candidate, reason="取评审平均分")
+        elif step == "public_notice":
+            services.candidate_open_notice(
+                actor=office, candidate=candidate, start_date=today - datetime.timedelta(days=20),
+                end_date=today - datetime.timedelta(days=10), channel="政府网站",
+            )  # fmt: skip
+            if objection:
+                services.objection_record(
+                    actor=office, candidate=candidate, received_on=today - datetime.timedelta(days=15),
+                    content="反映台账不实",
+                )  # fmt: skip
+        elif step == "approved":
+            services.candidate_approve(actor=office, candidate=candidate)
+        elif step == "named":
+            services.candidate_name(
+                actor=office, candidate=candidate, document_number="示范〔2026〕8号", named_on=today
+            )
+    candidate.refresh_from_db()
+    return candidate
