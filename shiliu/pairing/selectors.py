@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,8 @@ from .models import (
     PairingVisit,
 )
 
+CENTS = Decimal("0.01")
+
 
 def parse_day(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
@@ -48,33 +50,71 @@ def _int(value) -> int | None:
 UNRESOLVED = object()
 
 
-def _common(qs: QuerySet, *, user, filters: Mapping, unit_field: str, within=UNRESOLVED) -> QuerySet:
-    """Area subtree (picker), unit and pairing filters shared by every pairing list.
+def _common_q(*, user, filters: Mapping, unit_field: str, within=UNRESOLVED) -> Q | None:
+    """Area subtree (picker), unit and pairing filters shared by every pairing list, as one condition; None when
+    they select nothing.
 
     ``within`` is the ``area`` filter already resolved by ``area_filter_param`` (None: outside the scope), so a
     caller that builds several lists looks the area up once."""
+    q = Q()
     if filters.get("area"):
         if within is UNRESOLVED:
             within = area_filter_param(user=user, value=filters.get("area"))
-        qs = qs.filter(area_path__startswith=within.path) if within else qs.none()
+        if not within:
+            return None
+        q &= Q(area_path__startswith=within.path)
     if filters.get("unit"):
         unit = _int(filters.get("unit"))
-        qs = qs.filter(**{unit_field: unit}) if unit else qs.none()
+        if not unit:
+            return None
+        q &= Q(**{unit_field: unit})
     if filters.get("pairing") and unit_field != "unit_id":
         pairing = _int(filters.get("pairing"))
-        qs = qs.filter(pairing_id=pairing) if pairing else qs.none()
-    return qs
+        if not pairing:
+            return None
+        q &= Q(pairing_id=pairing)
+    return q
 
 
-def _dated(qs: QuerySet, filters: Mapping, field: str) -> QuerySet:
+def _dated_q(filters: Mapping, field: str) -> Q | None:
     """The ``year``, ``start`` and ``end`` filters on one date field (a malformed value gives nothing)."""
+    q = Q()
     if year := filters.get("year"):
-        qs = qs.filter(**{f"{field}__year": int(year)}) if str(year).isdigit() else qs.none()
-    for key, lookup in (("start", "gte"), ("end", "lte")):
+        if not str(year).isdigit():
+            return None
+        q &= Q(**{f"{field}__year": int(year)})
+    days = {}
+    for key in ("start", "end"):
         if raw := filters.get(key):
-            day = parse_day(raw)
-            qs = qs.filter(**{f"{field}__{lookup}": day}) if day else qs.none()
-    return qs
+            if not (day := parse_day(raw)):
+                return None
+            days[key] = day
+    if len(days) == 2:  # one BETWEEN
+        q &= Q(**{f"{field}__range": (days["start"], days["end"])})
+    elif days:
+        q &= Q(**{f"{field}__{'gte' if 'start' in days else 'lte'}": next(iter(days.values()))})
+    return q
+
+
+def _both(*conditions: Q | None) -> Q | None:
+    """The conjunction of conditions, None (nothing) as soon as one of them is None."""
+    q = Q()
+    for condition in conditions:
+        if condition is None:
+            return None
+        q &= condition
+    return q
+
+
+def _narrowed(qs: QuerySet, q: Q | None) -> QuerySet:
+    """``qs`` filtered once by ``q``: every condition of a list goes into a single ``filter()``."""
+    if q is None:
+        return qs.none()
+    return qs.filter(q) if q else qs
+
+
+def _common(qs: QuerySet, *, user, filters: Mapping, unit_field: str, within=UNRESOLVED) -> QuerySet:
+    return _narrowed(qs, _common_q(user=user, filters=filters, unit_field=unit_field, within=within))
 
 
 # ---------------------------------------------------------------- lists
@@ -86,19 +126,22 @@ def pairing_get(*, user, pk, action: str = VIEW) -> Pairing:
     )
 
 
-def pairing_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[Pairing]:
-    """Pairings in scope; ``start``/``end``/``year`` select the pairings active at some time in that period."""
-    filters = filters or {}
-    qs = visible_to(Pairing.objects.select_related("unit", "village"), user)
-    qs = _common(qs, user=user, filters=filters, unit_field="unit_id", within=within)
+def _pairing_q(*, user, filters: Mapping, within=UNRESOLVED) -> Q | None:
+    """The conditions of the pairing list; ``start``/``end``/``year`` select the pairings active at some time in
+    that period."""
+    q = _common_q(user=user, filters=filters, unit_field="unit_id", within=within)
+    if q is None:
+        return None
     if year := filters.get("year"):
         if not str(year).isdigit():
-            return qs.none()
-        qs = qs.filter(start__year__lte=int(year), end__year__gte=int(year))
+            return None
+        q &= Q(start__year__lte=int(year), end__year__gte=int(year))
     for key, lookup in (("start", "end__gte"), ("end", "start__lte")):
         if raw := filters.get(key):
             day = parse_day(raw)
-            qs = qs.filter(**{lookup: day}) if day else qs.none()
+            if not day:
+                return None
+            q &= Q(**{lookup: day})
     if state := filters.get("state"):
         today = timezone.localdate()
         conditions = {
@@ -106,89 +149,103 @@ def pairing_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> 
             PairingState.ACTIVE: Q(start__lte=today, end__gte=today),
             PairingState.ENDED: Q(end__lt=today),
         }
-        qs = qs.filter(conditions[state]) if state in conditions else qs.none()
-    if q := normalize_text(filters.get("q")):
-        qs = qs.filter(Q(unit__name__contains=q) | Q(village__name__contains=q))
-    return qs
+        if state not in conditions:
+            return None
+        q &= conditions[state]
+    if text := normalize_text(filters.get("q")):
+        q &= Q(unit__name__contains=text) | Q(village__name__contains=text)
+    return q
 
 
-def _record_list(model, *, user, filters, date_field, search, within=UNRESOLVED) -> QuerySet:
-    filters = filters or {}
-    qs = visible_to(model.objects.select_related("pairing", "pairing__unit", "pairing__village"), user)
-    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id", within=within)
-    qs = _dated(qs, filters, date_field)
-    if q := normalize_text(filters.get("q")):
-        cond = Q(pairing__unit__name__contains=q) | Q(pairing__village__name__contains=q)
+def pairing_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[Pairing]:
+    """Pairings in scope; ``start``/``end``/``year`` select the pairings active at some time in that period."""
+    qs = visible_to(Pairing.objects.select_related("unit", "village"), user)
+    return _narrowed(qs, _pairing_q(user=user, filters=filters or {}, within=within))
+
+
+# Each record ledger: the date its period filters apply to, the text fields ``q`` searches, and the fields that
+# filter by exact value.
+RECORD_LEDGERS = {
+    PairingVisit: ("visited_on", ("activities",), ()),
+    PairingFund: ("paid_on", ("purpose",), ("source",)),
+    PairingProject: ("started_on", ("name",), ("status",)),
+    PairingOutcome: ("reported_on", ("description",), ()),
+}
+
+
+def _record_q(model, *, user, filters: Mapping, within=UNRESOLVED) -> Q | None:
+    date_field, search, exact = RECORD_LEDGERS[model]
+    q = _both(
+        _common_q(user=user, filters=filters, unit_field="pairing__unit_id", within=within),
+        _dated_q(filters, date_field),
+    )
+    if q is None:
+        return None
+    if text := normalize_text(filters.get("q")):
+        cond = Q(pairing__unit__name__contains=text) | Q(pairing__village__name__contains=text)
         for field in search:
-            cond |= Q(**{f"{field}__contains": q})
-        qs = qs.filter(cond)
-    return qs
+            cond |= Q(**{f"{field}__contains": text})
+        q &= cond
+    for field in exact:
+        if value := filters.get(field):
+            q &= Q(**{field: value})
+    return q
+
+
+def _record_list(model, *, user, filters, within=UNRESOLVED) -> QuerySet:
+    qs = visible_to(model.objects.select_related("pairing", "pairing__unit", "pairing__village"), user)
+    return _narrowed(qs, _record_q(model, user=user, filters=filters or {}, within=within))
 
 
 def visit_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingVisit]:
-    return _record_list(
-        PairingVisit,
-        user=user,
-        filters=filters,
-        date_field="visited_on",
-        search=("activities",),
-        within=within,
-    )
+    return _record_list(PairingVisit, user=user, filters=filters, within=within)
 
 
 def fund_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingFund]:
-    qs = _record_list(
-        PairingFund, user=user, filters=filters, date_field="paid_on", search=("purpose",), within=within
-    )
-    if source := (filters or {}).get("source"):
-        qs = qs.filter(source=source)
-    return qs
+    return _record_list(PairingFund, user=user, filters=filters, within=within)
 
 
 def project_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingProject]:
     """Projects in scope; the period filters apply to the project's start date."""
-    qs = _record_list(
-        PairingProject, user=user, filters=filters, date_field="started_on", search=("name",), within=within
-    )
-    if status := (filters or {}).get("status"):
-        qs = qs.filter(status=status)
-    return qs
+    return _record_list(PairingProject, user=user, filters=filters, within=within)
 
 
 def outcome_list(*, user, filters: Mapping | None = None, within=UNRESOLVED) -> QuerySet[PairingOutcome]:
-    return _record_list(
-        PairingOutcome,
-        user=user,
-        filters=filters,
-        date_field="reported_on",
-        search=("description",),
-        within=within,
-    )
+    return _record_list(PairingOutcome, user=user, filters=filters, within=within)
+
+
+def _assessment_q(*, user, filters: Mapping, within=UNRESOLVED) -> Q | None:
+    q = _common_q(user=user, filters=filters, unit_field="pairing__unit_id", within=within)
+    if q is None:
+        return None
+    if year := filters.get("year"):
+        if not str(year).isdigit():
+            return None
+        q &= Q(year=int(year))
+    for key, lookup in (("start", "year__gte"), ("end", "year__lte")):
+        if raw := filters.get(key):
+            day = parse_day(raw)
+            if not day:
+                return None
+            q &= Q(**{lookup: day.year})
+    if grade := filters.get("grade"):
+        q &= Q(grade=grade)
+    if status := filters.get("status"):
+        q &= Q(status=status)
+    if text := normalize_text(filters.get("q")):
+        q &= Q(pairing__unit__name__contains=text) | Q(pairing__village__name__contains=text)
+    return q
 
 
 def assessment_list(
     *, user, filters: Mapping | None = None, within=UNRESOLVED
 ) -> QuerySet[PairingAssessment]:
     """Assessments in scope; ``start``/``end`` select the assessment years they span."""
-    filters = filters or {}
     qs = visible_to(
         PairingAssessment.objects.select_related("pairing", "pairing__unit", "pairing__village", "assessor"),
         user,
     )
-    qs = _common(qs, user=user, filters=filters, unit_field="pairing__unit_id", within=within)
-    if year := filters.get("year"):
-        qs = qs.filter(year=int(year)) if str(year).isdigit() else qs.none()
-    for key, lookup in (("start", "year__gte"), ("end", "year__lte")):
-        if raw := filters.get(key):
-            day = parse_day(raw)
-            qs = qs.filter(**{lookup: day.year}) if day else qs.none()
-    if grade := filters.get("grade"):
-        qs = qs.filter(grade=grade)
-    if status := filters.get("status"):
-        qs = qs.filter(status=status)
-    if q := normalize_text(filters.get("q")):
-        qs = qs.filter(Q(pairing__unit__name__contains=q) | Q(pairing__village__name__contains=q))
-    return qs
+    return _narrowed(qs, _assessment_q(user=user, filters=filters or {}, within=within))
 
 
 def rulebook_list(*, user, filters: Mapping | None = None) -> QuerySet[AssessmentRulebook]:
@@ -212,12 +269,50 @@ def year_choices(queryset: QuerySet, field: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- figures
 
 
+def _ledger_totals(*, user, filters: Mapping, within) -> dict[tuple[str, str], tuple]:
+    """The totals of the six ledgers behind the figures, in one statement: a ``UNION ALL`` of one aggregate per
+    ledger, each over exactly the rows of its list (the same scope and the same conditions as the list selectors).
+
+    Returns ``(ledger, key) -> (count, amount, a, b)``; ``key`` is the project status or the assessment grade
+    (``""`` for the ungrouped ledgers). A ledger outside the scope gives no row."""
+    submitted = dict(filters) | {"status": AssessmentStatus.SUBMITTED}
+    parts = [
+        # ledger, model, conditions, grouped by, amount, a, b
+        ("funds", PairingFund, _record_q(PairingFund, user=user, filters=filters, within=within), None,
+         Sum("amount"), None, None),
+        ("pairings", Pairing, _pairing_q(user=user, filters=filters, within=within), None, None, None, None),
+        ("visits", PairingVisit, _record_q(PairingVisit, user=user, filters=filters, within=within), None,
+         None, Sum("people"), None),
+        ("projects", PairingProject, _record_q(PairingProject, user=user, filters=filters, within=within),
+         "status", Sum("amount"), Sum("beneficiaries"), None),
+        ("outcomes", PairingOutcome, _record_q(PairingOutcome, user=user, filters=filters, within=within), None,
+         None, Sum("jobs_arranged"), Sum("problems_solved")),
+        ("assessments", PairingAssessment, _assessment_q(user=user, filters=submitted, within=within), "grade",
+         None, None, None),
+    ]  # fmt: skip
+    zero = Value(0)
+    statements = []
+    for ledger, model, q, group, amount, a, b in parts:
+        qs = _narrowed(visible_to(model.objects.order_by(), user), q)
+        statements.append(
+            # A constant is no grouping: the ungrouped ledgers give exactly one row, even over no records.
+            qs.values(ledger=Value(ledger), key=F(group) if group else Value("")).annotate(
+                n=Count("id"), amount=amount or zero, a=a or zero, b=b or zero
+            )
+        )
+    first, *rest = statements
+    return {
+        (row["ledger"], row["key"]): (row["n"], row["amount"], row["a"], row["b"])
+        for row in first.union(*rest, all=True)
+    }
+
+
 def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figure]:
     """The pairing figures of the user's scope, optionally within an area subtree and a period.
 
-    Each figure holds the queryset it counts and the URL of the list that shows exactly those records. The area
-    is looked up once and handed to every list; projects are read in one grouped statement, so the set takes one
-    statement per ledger (plus the area lookup when an area is given).
+    The numbers come from one statement (``_ledger_totals``, plus the area lookup when an area id is given); each
+    figure's records are its list selector called with the same filters and its URL opens that list, both built
+    only when asked for.
     """
     filters: dict[str, str] = {}
     within = UNRESOLVED
@@ -232,95 +327,84 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
         filters["start"] = parse_day(start).isoformat()
     if end is not None:
         filters["end"] = parse_day(end).isoformat()
+    totals = _ledger_totals(user=user, filters=filters, within=within)
+
+    def total(ledger: str, column: int, key: str = ""):
+        row = totals.get((ledger, key))
+        return (row[column] or 0) if row else 0
+
+    def records(selector, **extra):
+        """The list behind a figure, built only when someone asks for the records."""
+        return lambda: selector(user=user, filters=filters | extra, within=within)
 
     paths: dict[str, str] = {}
 
-    def link(name: str, **extra) -> str:
-        if name not in paths:
-            paths[name] = reverse(f"pairing:{name}")
-        query = urlencode(filters | extra)
-        return paths[name] + (f"?{query}" if query else "")
-
     def url(name: str, **extra):
         """The list URL, built only when a page shows the figure."""
-        return lambda: link(name, **extra)
+
+        def link() -> str:
+            if name not in paths:
+                paths[name] = reverse(f"pairing:{name}")
+            query = urlencode(filters | extra)
+            return paths[name] + (f"?{query}" if query else "")
+
+        return link
+
+    def money(value) -> Decimal:
+        # SQLite sums decimals as floats; two places, like the fields.
+        return Decimal(value).quantize(CENTS) if not isinstance(value, Decimal) else value
 
     figures: dict[str, Figure] = {}
-    pairings = pairing_list(user=user, filters=filters, within=within)
     figures["pairings_active"] = Figure(
-        "pairings_active", _("Pairings active in the period"), pairings.count(), pairings, url("pairing_list")
-    )
-    visits = visit_list(user=user, filters=filters, within=within)
-    visit_totals = visits.aggregate(n=Count("id"), people=Sum("people"))
-    figures["visits"] = Figure("visits", _("Visits"), visit_totals["n"], visits, url("visit_list"))
+        "pairings_active", _("Pairings active in the period"), int(total("pairings", 0)),
+        records(pairing_list), url("pairing_list"),
+    )  # fmt: skip
+    visits, visit_url = records(visit_list), url("visit_list")
+    figures["visits"] = Figure("visits", _("Visits"), int(total("visits", 0)), visits, visit_url)
     figures["visit_people"] = Figure(
-        "visit_people", _("People on visits"), visit_totals["people"] or 0, visits, url("visit_list")
+        "visit_people", _("People on visits"), int(total("visits", 2)), visits, visit_url
     )
-    funds = fund_list(user=user, filters=filters, within=within)
     figures["funds"] = Figure(
-        "funds",
-        _("Funds invested (yuan)"),
-        funds.aggregate(s=Sum("amount"))["s"] or 0,
-        funds,
-        url("fund_list"),
+        "funds", _("Funds invested (yuan)"), money(total("funds", 1)), records(fund_list), url("fund_list")
     )
-    projects = project_list(user=user, filters=filters, within=within)
-    by_status = {
-        row["status"]: row
-        for row in projects.order_by()
-        .values("status")
-        .annotate(n=Count("id"), amount=Sum("amount"), beneficiaries=Sum("beneficiaries"))
-    }
-    totals = {
-        key: sum((row[key] for row in by_status.values()), start)
-        for key, start in (("n", 0), ("amount", Decimal(0)), ("beneficiaries", 0))
-    }
+    projects, project_url = records(project_list), url("project_list")
+    statuses = ProjectStatus.choices
     figures["projects"] = Figure(
-        "projects", _("Projects"), totals["n"], projects, url("project_list"),
+        "projects", _("Projects"), sum(int(total("projects", 0, s)) for s, _l in statuses), projects, project_url,
         breakdown={
             status: Figure(
-                f"projects_{status}", label, by_status.get(status, {}).get("n", 0),
-                lambda status=status: projects.filter(status=status),
-                url("project_list", status=status),
+                f"projects_{status}", label, int(total("projects", 0, status)),
+                records(project_list, status=status), url("project_list", status=status),
             )
-            for status, label in ProjectStatus.choices
+            for status, label in statuses
         },
     )  # fmt: skip
     for status in ProjectStatus.values:
         figures[f"projects_{status}"] = figures["projects"].breakdown[status]
     figures["projects_amount"] = Figure(
-        "projects_amount", _("Project amounts (yuan)"), totals["amount"] or 0, projects, url("project_list")
-    )
+        "projects_amount", _("Project amounts (yuan)"),
+        money(sum((money(total("projects", 1, s)) for s, _l in statuses), Decimal(0))), projects, project_url,
+    )  # fmt: skip
     figures["beneficiaries"] = Figure(
-        "beneficiaries",
-        _("Beneficiaries of projects"),
-        totals["beneficiaries"] or 0,
-        projects,
-        url("project_list"),
-    )
-    outcomes = outcome_list(user=user, filters=filters, within=within)
-    outcome_totals = outcomes.aggregate(jobs=Sum("jobs_arranged"), problems=Sum("problems_solved"))
+        "beneficiaries", _("Beneficiaries of projects"),
+        sum(int(total("projects", 2, s)) for s, _l in statuses), projects, project_url,
+    )  # fmt: skip
+    outcomes, outcome_url = records(outcome_list), url("outcome_list")
     figures["jobs_arranged"] = Figure(
-        "jobs_arranged", _("Jobs arranged"), outcome_totals["jobs"] or 0, outcomes, url("outcome_list")
+        "jobs_arranged", _("Jobs arranged"), int(total("outcomes", 2)), outcomes, outcome_url
     )
     figures["problems_solved"] = Figure(
-        "problems_solved",
-        _("Problems solved"),
-        outcome_totals["problems"] or 0,
-        outcomes,
-        url("outcome_list"),
+        "problems_solved", _("Problems solved"), int(total("outcomes", 3)), outcomes, outcome_url
     )
-    assessments = assessment_list(
-        user=user, filters=filters | {"status": AssessmentStatus.SUBMITTED}, within=within
-    )
-    by_grade = dict(assessments.order_by().values_list("grade").annotate(n=Count("id")))
+    submitted = {"status": AssessmentStatus.SUBMITTED}
+    by_grade = {key: int(row[0]) for (ledger, key), row in totals.items() if ledger == "assessments"}
     figures["assessments"] = Figure(
-        "assessments", _("Submitted assessments"), sum(by_grade.values()), assessments,
-        url("assessment_list", status=AssessmentStatus.SUBMITTED),
+        "assessments", _("Submitted assessments"), sum(by_grade.values()), records(assessment_list, **submitted),
+        url("assessment_list", **submitted),
         breakdown={
             grade: Figure(
-                f"grade_{grade}", label, by_grade.get(grade, 0), lambda grade=grade: assessments.filter(grade=grade),
-                url("assessment_list", status=AssessmentStatus.SUBMITTED, grade=grade),
+                f"grade_{grade}", label, by_grade.get(grade, 0), records(assessment_list, **submitted, grade=grade),
+                url("assessment_list", **submitted, grade=grade),
             )
             for grade, label in Grade.choices
         },
