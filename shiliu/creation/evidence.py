@@ -155,10 +155,8 @@ def measure(*, user, source: str, params: dict, unit, area, year: int, assessmen
         figure = figures.get(key)
         if figure is None or figure.value is None:
             return unavailable(_("No requests to rate in {year}.").format(year=year))
-        value = Decimal(str(figure.value))
-        if value <= 1 and params.get("rate_scale") != "percent":
-            value = value * 100  # a fraction → percent
-        return value.quantize(Decimal("0.01")), figure
+        # request_figures gives rates in percent; its Figure's records are the numerator's requests.
+        return Decimal(str(figure.value)).quantize(Decimal("0.01")), figure
     if source == RecordSource.SURVEY_RATE:
         from .models import Evidence
 
