@@ -107,8 +107,9 @@ def _aggregates(prefix: str = "") -> dict:
     return out
 
 
-def percent(numerator: int, denominator: int) -> float | None:
-    return round(100 * numerator / denominator, 1) if denominator else None
+def fraction(numerator: int, denominator: int) -> float | None:
+    """A rate as a fraction 0..1 (None without a denominator); pages format it as a percentage."""
+    return round(numerator / denominator, 4) if denominator else None
 
 
 # ---------------------------------------------------------------- helpers
@@ -304,10 +305,18 @@ def request_public_status(*, ticket) -> dict | None:
     )
     if request is None:
         return None
-    steps = [
-        {"action": e.action, "label": RequestAction(e.action).label, "at": e.created_at}
-        for e in request.events.filter(action__in=PUBLIC_ACTIONS).order_by("created_at", "id")
-    ]
+    steps = []
+    for e in request.events.filter(action__in=PUBLIC_ACTIONS).order_by("created_at", "id"):
+        # Only what the resident may read: the answer to the request and the grounds of a rejection.
+        note = ""
+        if e.action == A.REPLY and request.result and request.replied_at:
+            note = request.reply_note
+        elif e.action == A.REJECT:
+            note = request.reject_reason
+        steps.append(
+            {"action": e.action, "label": RequestAction(e.action).label, "at": e.created_at, "note": note}
+        )
+    answered = request.status in {RequestStatus.REPLIED, RequestStatus.VERIFIED, RequestStatus.CLOSED}
     return {
         "ticket": request.ticket,
         "status": request.status,
@@ -321,6 +330,9 @@ def request_public_status(*, ticket) -> dict | None:
         "closed_at": request.closed_at,
         "deadline_at": request.next_due,
         "rating": request.rating,
+        "rating_label": Rating(request.rating).label if request.rating else "",
+        "reply": request.reply_note if answered else "",
+        "reject_reason": request.reject_reason if request.status == RequestStatus.REJECTED else "",
         "can_rate": request.status == RequestStatus.CLOSED and not request.rating,
         "steps": steps,
     }
@@ -356,33 +368,63 @@ def _base(user, area, start, end) -> tuple[QuerySet, dict] | tuple[None, dict]:
     return qs.filter(_period_q(start, end)), filters
 
 
-def _rate_figures(counts: Mapping, filters: Mapping, key_prefix: str = "") -> dict[str, Figure]:
+def _rate_figures(counts: Mapping, filters: Mapping, *, user=None) -> dict[str, Figure]:
+    """``<kind>_rate`` Figures: value a fraction (None without a denominator), url the numerator's list;
+    ``breakdown`` holds the formula and the numerator and denominator as Figures with their own lists."""
     figures = {}
     for kind in RateKind:
         numerator = counts.get(f"{kind}_{RatePart.NUMERATOR}") or 0
         denominator = counts.get(f"{kind}_{RatePart.DENOMINATOR}") or 0
         num_filters = {**filters, "rate": kind.value, "part": RatePart.NUMERATOR.value}
         den_filters = {**filters, "rate": kind.value, "part": RatePart.DENOMINATOR.value}
-        figures[f"{key_prefix}{kind}_rate"] = Figure(
-            f"{kind}_rate", str(kind.label), percent(numerator, denominator),
+
+        def records(f):
+            return (lambda: request_list(user=user, filters=f)) if user is not None else None
+
+        num = Figure(f"{kind}_numerator", _("Numerator"), numerator, records(num_filters),
+                     url=lambda f=num_filters: list_url(f))  # fmt: skip
+        den = Figure(f"{kind}_denominator", _("Denominator"), denominator, records(den_filters),
+                     url=lambda f=den_filters: list_url(f))  # fmt: skip
+        figures[f"{kind}_rate"] = Figure(
+            f"{kind}_rate", str(kind.label), fraction(numerator, denominator), records(num_filters),
             url=lambda f=num_filters: list_url(f),
-            breakdown={
-                "numerator": numerator, "denominator": denominator, "formula": FORMULAS[kind],
-                "numerator_url": list_url(num_filters), "denominator_url": list_url(den_filters),
-                "numerator_filters": num_filters, "denominator_filters": den_filters,
-            },
+            breakdown={"numerator": num, "denominator": den, "formula": FORMULAS[kind],
+                       "numerator_filters": num_filters, "denominator_filters": den_filters},
         )  # fmt: skip
     return figures
 
 
 @dataclass
 class DepartmentRates:
+    """One department's row: ``requests`` and the four rates as Figures (also as attributes ``response``,
+    ``on_time``, ``resolution``, ``satisfaction``), ``score`` (percent) and ``rank`` when ranked."""
+
     department: Unit
-    requests: int
+    request_count: int
     counts: dict
     figures: dict[str, Figure]
     score: float | None = None
     rank: int | None = None
+
+    @property
+    def requests(self) -> Figure:
+        return self.figures["requests"]
+
+    @property
+    def response(self) -> Figure:
+        return self.figures["response_rate"]
+
+    @property
+    def on_time(self) -> Figure:
+        return self.figures["on_time_rate"]
+
+    @property
+    def resolution(self) -> Figure:
+        return self.figures["resolution_rate"]
+
+    @property
+    def satisfaction(self) -> Figure:
+        return self.figures["satisfaction_rate"]
 
     def rate(self, kind: str) -> float | None:
         return self.figures[f"{kind}_rate"].value
@@ -405,16 +447,22 @@ def department_rates(*, user, area=None, start=None, end=None) -> list[Departmen
     for row in rows:
         unit = units[row["lead_department_id"]]
         dept_filters = {**filters, "department": str(unit.pk)}
-        figures = _rate_figures(row, dept_filters)
+        figures = _rate_figures(row, dept_filters, user=user)
         figures["requests"] = Figure(
-            "requests", _("Requests"), row["requests"], url=lambda f=dept_filters: list_url(f)
+            "requests",
+            _("Requests"),
+            row["requests"],
+            lambda f=dept_filters: request_list(user=user, filters=f),
+            url=lambda f=dept_filters: list_url(f),
         )
-        result.append(DepartmentRates(department=unit, requests=row["requests"], counts=row, figures=figures))
+        result.append(
+            DepartmentRates(department=unit, request_count=row["requests"], counts=row, figures=figures)
+        )
     result.sort(key=lambda r: (r.department.name, r.department.pk))
     return result
 
 
-def ranking_settings_for(area: Area | None) -> RankingSettings:
+def ranking_settings_for(area: Area | None = None) -> RankingSettings:
     """The settings of the nearest area at or above ``area`` that has its own, else the defaults."""
     default_min = getattr(settings, "REQUEST_RANKING_MIN_REQUESTS", 10)
     if area is not None:
@@ -427,11 +475,17 @@ def ranking_settings_for(area: Area | None) -> RankingSettings:
 
 @dataclass
 class Ranking:
+    """``rows`` ranked best first; ``hidden_rows`` below the minimum (``hidden`` is their number)."""
+
     rows: list[DepartmentRates]
-    hidden: list[DepartmentRates]
+    hidden_rows: list[DepartmentRates]
     min_requests: int
     weights: dict[str, int]
     formulas: dict = field(default_factory=lambda: dict(FORMULAS))
+
+    @property
+    def hidden(self) -> int:
+        return len(self.hidden_rows)
 
 
 def department_ranking(*, user, area=None, start=None, end=None, min_requests=None) -> Ranking:
@@ -452,12 +506,14 @@ def department_ranking(*, user, area=None, start=None, end=None, min_requests=No
     for row in rows:
         parts = [(row.rate(kind), weights[kind]) for kind in weights if row.rate(kind) is not None]
         total_weight = sum(w for _v, w in parts)
-        row.score = round(sum(v * w for v, w in parts) / total_weight, 1) if total_weight else None
-        (ranked if row.requests >= minimum else hidden).append(row)
-    ranked.sort(key=lambda r: (-(r.score if r.score is not None else -1), -r.requests, r.department.name))
+        row.score = round(100 * sum(v * w for v, w in parts) / total_weight, 1) if total_weight else None
+        (ranked if row.request_count >= minimum else hidden).append(row)
+    ranked.sort(
+        key=lambda r: (-(r.score if r.score is not None else -1), -r.request_count, r.department.name)
+    )
     for position, row in enumerate(ranked, start=1):
         row.rank = position
-    return Ranking(rows=ranked, hidden=hidden, min_requests=minimum, weights=weights)
+    return Ranking(rows=ranked, hidden_rows=hidden, min_requests=minimum, weights=weights)
 
 
 def request_figures(*, user, area=None, start=None, end=None) -> dict[str, Figure]:
@@ -476,10 +532,7 @@ def request_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
             records=lambda: request_list(user=user, filters={**filters, "status": RequestStatus.CLOSED.value}),
         ),
     }  # fmt: skip
-    for key, figure in _rate_figures(counts, filters).items():
-        num_filters = figure.breakdown["numerator_filters"]
-        figure._records = lambda f=num_filters: request_list(user=user, filters=f)
-        figures[key] = figure
+    figures.update(_rate_figures(counts, filters, user=user))
     return figures
 
 

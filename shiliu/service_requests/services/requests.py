@@ -209,7 +209,7 @@ def request_submit(
     event(request, A.SUBMIT, actor=actor, label=label, to_status=S.SUBMITTED)
     if photos:
         request_attach(actor=actor, request=request, files=photos)
-    request.rating_code_plain = code
+    request.rating_code_plain = request.rating_code = code  # shown to the resident once; never stored
     return request
 
 
@@ -697,6 +697,7 @@ def routing_suggest(*, category, area: Area) -> Unit | None:
 def request_import_historical(
     *, actor, channel, category, area, description, priority, requester_name, requester_phone, submitted_at,
     closed_at, department, result, rating=None, unit=None, ticket=None, replied_at=None, result_reason="",
+    reply_note="", address="", external_ref="",
 ) -> ServiceRequest:  # fmt: skip
     """Record a request handled before the platform: closed, with its events at the historical times."""
     if not is_office(actor):
@@ -712,6 +713,9 @@ def request_import_historical(
         raise ApplicationError(_("Choose the result."), field="result")
     if rating not in (None, "", *Rating.values):
         raise ApplicationError(_("Choose a rating."), field="rating")
+    external_ref = str(external_ref or "").strip()[:64]
+    if external_ref and visible_to(ServiceRequest.objects.filter(external_ref=external_ref), actor).exists():
+        raise ApplicationError(_("This request has already been imported."), field="external_ref")
     if ticket:
         ticket = normalize_ticket(ticket) or str(ticket).strip()[:20]
         if ServiceRequest.objects.filter(ticket=ticket).exists():
@@ -719,9 +723,11 @@ def request_import_historical(
     request = request_submit(
         actor=actor, channel=Channel.PHONE if channel == Channel.IMPORT else channel, category=category,
         area=area, description=description, priority=priority, requester_name=requester_name,
-        requester_phone=requester_phone, unit=unit, submitted_at=submitted_at,
+        requester_phone=requester_phone, unit=unit, submitted_at=submitted_at, address=address,
+        external_ref=external_ref,
     )  # fmt: skip
     department = _department(department, request, "department")
+    request.reply_note = text(reply_note, "reply_note", label=_("Reply"), required=False, max_length=4000)
     replied_at = replied_at or closed_at
     reason = text(result_reason, "result_reason", label=_("Reason"), required=False) or (
         "" if result == Result.RESOLVED else _("Imported without a reason.")
