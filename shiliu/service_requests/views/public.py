@@ -17,12 +17,20 @@ from shiliu.core.errors import ApplicationError
 from shiliu.core.forms import apply_application_error
 
 from .. import selectors, services
-from ..choices import Channel
+from ..choices import Channel, Rating
 from ..forms import PublicLookupForm, PublicRateForm, PublicRequestForm
 from ..tickets import normalize_ticket
 from . import guard
 
 SESSION_KEY = "service_requests.public_receipt"
+
+
+def public_status(ticket: str) -> dict | None:
+    """The selector's public status plus the labels the page shows."""
+    status = selectors.request_public_status(ticket=ticket) if ticket else None
+    if status is not None and status.get("rating") and not status.get("rating_label"):
+        status = {**status, "rating_label": Rating(status["rating"]).label}
+    return status
 
 
 def _refuse(form, message):
@@ -117,7 +125,7 @@ def public_lookup(request):
             code = 429
         else:
             ticket = normalize_ticket(form.cleaned_data["ticket"])
-            status = selectors.request_public_status(ticket=ticket) if ticket else None
+            status = public_status(ticket)
             if status is None:
                 guard.rate_count(request, "lookup")
                 form.add_error("ticket", _("No request has this ticket code. Check the code and try again."))
@@ -131,7 +139,7 @@ def public_lookup(request):
 @csrf_protect
 def public_rate(request, ticket):
     ticket = normalize_ticket(ticket)
-    status = selectors.request_public_status(ticket=ticket) if ticket else None
+    status = public_status(ticket)
     if status is None:
         return render(request, "service_requests/public_lookup.html",
                       {"form": PublicLookupForm(), "status": None, "not_found": True}, status=404)  # fmt: skip

@@ -95,7 +95,7 @@ class RankingView(SignedInMixin, BreadcrumbsMixin, TemplateView):
                 "years": list(range(today().year, today().year - 6, -1)),
                 "months": list(range(1, 13)),
                 "formulas": list(selectors.FORMULAS.items()),
-                "hidden": len(ranking.hidden) if ranking else 0,
+                "hidden": ranking.hidden if ranking else 0,
                 "ranking": ranking,
                 "rows": rows,
                 "chart": chart,

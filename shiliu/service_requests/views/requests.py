@@ -430,7 +430,9 @@ class RequestCreateView(ServiceFormView):
         if is_grid_worker(user):
             kwargs["grids"] = selectors.grid_choices(user=user)
             since = timezone.localdate() - datetime.timedelta(days=90)
-            kwargs["visits"] = selectors.visit_list(user=user, filters={}).filter(worker=user, visited_on__gte=since)
+            kwargs["visits"] = selectors.visit_list(user=user, filters={}).filter(
+                worker=user, visited_on__gte=since
+            )
         return kwargs
 
     def get_initial(self):
