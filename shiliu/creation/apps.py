@@ -19,3 +19,10 @@ class CreationConfig(AppConfig):
             NavItem(_("Veto events"), "creation:veto_event_list", group="creation", order=14),
             NavItem(_("Annual checks"), "creation:check_list", group="creation", order=15),
         )
+
+        # Demo seeder (C1).
+        from shiliu.core.demo import register_seeder
+
+        from .demo import seed_creation
+
+        register_seeder("creation", seed_creation, order=80)

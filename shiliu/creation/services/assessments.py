@@ -261,6 +261,7 @@ def _ensure_reviewer(actor, assessment: Assessment) -> None:
 @transaction.atomic
 def review_open(*, actor, candidate: Candidate) -> Assessment:
     """The acting reviewer's own scoring sheet for the candidate (created on first use)."""
+    candidate = Candidate.objects.select_related("batch", "system").get(pk=candidate.pk)  # the current stage
     _ensure_batch_office(actor, candidate.batch)
     if candidate.unit_id and getattr(actor, "unit_id", None) == candidate.unit_id:
         raise NotVisible()
