@@ -8,6 +8,13 @@ class ServiceRequestsConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self):
+        # Demo data (R1).
+        from shiliu.core.demo import register_seeder
+
+        from .demo import seed_service_requests
+
+        register_seeder("service_requests", seed_service_requests, order=60)
+
         # Navigation (R2).
         from shiliu.core.navigation import NavItem, register
         from shiliu.core.roles import Role
