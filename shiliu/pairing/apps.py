@@ -8,10 +8,12 @@ class PairingConfig(AppConfig):
     verbose_name = _("Pairing assistance")
 
     def ready(self):
+        from shiliu.core.demo import register_seeder
         from shiliu.core.navigation import NavItem, register
         from shiliu.core.views import register_home_panel
 
         from . import views
+        from .demo import seed_pairing
 
         register(
             NavItem(_("Pairings"), "pairing:pairing_list", group="pairing", order=50),
@@ -23,3 +25,4 @@ class PairingConfig(AppConfig):
             NavItem(_("Assessment rulebooks"), "pairing:rulebook_list", group="pairing", order=56),
         )
         register_home_panel(views.home_panel)
+        register_seeder("pairing", seed_pairing, order=40)
