@@ -5,11 +5,12 @@
     BENCH_LEDGERS_PG_URL=postgres://user@host:5432/db .venv/bin/python bench/ledgers.py
 
 The database (default ``shiliu_bench_ledgers``, apart from ``bench/run.py``'s) is recreated, migrated and seeded
-with ``seed_demo --scale province`` (100,007 units), then filled by SQL (``INSERT ... SELECT generate_series``,
-never the ORM) with 3,000,000 activities and 200,000 pairing records (visits, funds, projects, outcomes) under
-20,000 pairings, with their yearly assessments. Distributions: activities by skewed unit activity (a few busy
-units, a long tail), 12 % by area offices, a fifth of them in September (the publicity month), most lasting one
-day; pairings between a unit and a village in its own subtree, records dated within the pairing's period.
+with ``seed_demo --scale province --no-records`` (100,007 units; no demo ledger records), then filled by SQL
+(``INSERT ... SELECT generate_series``, never the ORM) with 3,000,000 activities and 200,000 pairing records
+(visits, funds, projects, outcomes) under 20,000 pairings, with their yearly assessments. Distributions: activities
+by skewed unit activity (a few busy units, a long tail), 12 % by area offices, a fifth of them in September (the
+publicity month), most lasting one day; pairings between a unit and a village in its own subtree, records dated
+within the pairing's period.
 
 Then, as a province office user, for one city (天池市, 9902) and one year (2025):
 - ``activity_figures`` and ``pairing_figures`` are timed against hand-written SQL computing the same numbers, in
