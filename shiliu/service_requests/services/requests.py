@@ -570,7 +570,7 @@ def request_rate(*, ticket, rating_code, rating, comment="") -> ServiceRequest:
         raise refused
     with transaction.atomic():
         request = (
-            ServiceRequest.objects.select_for_update()
+            ServiceRequest.objects.select_for_update(of=("self",))
             .select_related("category", "lead_department")
             .get(pk=found.pk)
         )
