@@ -366,12 +366,11 @@ class AnnualCheckForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     checked_on = forms.DateField(label=_("Checked on"), **DATE)
     result = forms.ChoiceField(label=_("Result"), choices=CheckResult.choices)
-    findings = forms.CharField(label=_("Findings"), required=False, widget=_text(3))
-    problems = forms.CharField(
-        label=_("Problems to rectify"),
+    findings = forms.CharField(
+        label=_("Findings"),
         required=False,
         widget=_text(3),
-        help_text=_("Required for a warning."),
+        help_text=_("Required for a warning (the problems to rectify) or a failure."),
     )
     deadline = forms.DateField(
         label=_("Rectification deadline"), required=False, help_text=_("Required for a warning."), **DATE

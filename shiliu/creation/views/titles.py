@@ -3,7 +3,6 @@ and re-verification, and veto events (entered and confirmed by offices)."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,6 +156,7 @@ class TitleDetailView(ScopedDetailView):
 class TitleStepView(ScopedEditView):
     step = ""
     success_url_name = "creation:title_detail"
+    error_field_map = {"rectification_deadline": "deadline"}
     FORMS = {
         "check": (AnnualCheckForm, gettext_lazy("The annual check has been recorded.")),
         "warn": (WarningForm, gettext_lazy("The warning has been issued and a rectification opened.")),
@@ -191,7 +191,7 @@ class TitleStepView(ScopedEditView):
             result = data["result"]
             services.title_check_record(
                 actor=actor, title=title, year=data["year"], checked_on=data["checked_on"], result=result,
-                findings=data["findings"] or data["problems"],
+                findings=data["findings"],
                 rectification_deadline=data["deadline"] if result == CheckResult.WARNING else None,
             )  # fmt: skip
         elif self.step == "warn":
@@ -304,8 +304,8 @@ class RectificationListView(ScopedListView):
 
 RECORD_KINDS = (
     ("service_requests.servicerequest", gettext_lazy("Service request")),
+    ("service_requests.gridvisit", gettext_lazy("Grid visit")),
     ("activities.activity", gettext_lazy("Activity")),
-    ("creation.title", gettext_lazy("Title")),
 )
 
 
@@ -410,13 +410,9 @@ class VetoEventCreateView(ScopedCreateView):
 
     def perform(self, form):
         data = form.cleaned_data
-        content_type = None
-        if data.get("record_kind"):
-            app_label, model = data["record_kind"].split(".")
-            content_type = ContentType.objects.get_by_natural_key(app_label, model)
         return services.veto_event_create(
             actor=self.request.user, area=data["area"], unit=data["unit"], kind=data["kind"],
-            occurred_on=data["occurred_on"], description=data["description"], content_type=content_type,
+            occurred_on=data["occurred_on"], description=data["description"], content_type=data.get("record_kind") or None,
             object_id=data.get("record_id") or None,
         )  # fmt: skip
 
