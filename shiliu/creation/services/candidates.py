@@ -167,7 +167,7 @@ def _ensure_office_above(actor, candidate: Candidate) -> None:
 
 def _lock(candidate: Candidate) -> Candidate:
     return (
-        Candidate.objects.select_for_update()
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("batch", "unit", "area", "system")
         .get(pk=candidate.pk)
     )

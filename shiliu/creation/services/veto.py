@@ -119,7 +119,7 @@ def veto_event_confirm(*, actor, event: VetoEvent, reason: str) -> VetoEvent:
     message = _("Veto event confirmed: {kind}, {date}").format(
         kind=event.get_kind_display(), date=event.occurred_on.isoformat()
     )
-    for title in titles_touched_by(event).select_for_update():
+    for title in titles_touched_by(event).select_for_update(of=("self",)):
         title_set_status(actor=actor, title=title, target=TitleStatus.UNDER_REVIEW, reason=message)
     return event
 

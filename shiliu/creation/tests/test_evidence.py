@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from shiliu.activities.tests.factories import make_activity
+from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.creation import services
 from shiliu.creation.choices import RecordSource, VetoStatus
 from shiliu.creation.evidence import measure_many, suggest
@@ -78,7 +79,7 @@ def test_survey_rate_comes_only_from_survey_evidence(world):
     s = suggest(user=tree.unit_user_a, indicator=b1, candidate=candidate)
     assert s.points is None and not s.available and "survey" in s.basis
     row = candidate.assessments.get(kind="self").item_scores.get(indicator=b1)
-    with pytest.raises(services.ApplicationError if hasattr(services, "ApplicationError") else Exception):
+    with pytest.raises(ApplicationError):
         services.evidence_add(actor=tree.unit_user_a, item_score=row, kind="survey", rate=80)
     ev = services.evidence_add(actor=tree.unit_user_a, item_score=row, kind="survey", rate=75, sample_size=200,
                                note="入户问卷")  # fmt: skip
@@ -121,7 +122,7 @@ def test_assessment_suggest_stores_suggestions_and_evidence_link(world):
                                 content_type="activities.activity", object_id=activity.pk)  # fmt: skip
     assert ev.content_type.model == "activity" and ev.object_id == activity.pk and ev.title
     foreign = make_activity(unit=tree.unit_b, start=datetime.date(2025, 11, 1))
-    with pytest.raises(services.NotVisible if hasattr(services, "NotVisible") else Exception):
+    with pytest.raises(NotVisible):
         services.evidence_link(actor=tree.unit_user_a, item_score=row, kind="ledger",
                                content_type="activities.activity", object_id=foreign.pk)  # fmt: skip
 
