@@ -9,7 +9,8 @@ often a home address), the office's and departments' notes, and anything from an
   factors or rejected ones; never at all when ``OPEN311_PUBLIC_DESCRIPTIONS`` is False. Names in free text cannot
   be found reliably; that is the residual risk the setting exists for.
 - ``address``: the names of the request's area and its ancestors (grid or village up to the county), most specific
-  first; ``address_id`` its division code; ``lat``/``long`` rounded to 3 decimals (about 100 m).
+  first; ``address_id`` its division code; ``lat``/``long`` rounded to 3 decimals (about 100 m), and left out
+  for requests flagged as involving ethnic factors (with their ``media_url``).
 - ``status_notes``: built from the status and the result (choices), never from free text.
 - ``agency_responsible``: the lead department's name (an organisation, not a person).
 """
@@ -223,8 +224,8 @@ def request_dict(request: ServiceRequest, *, addresses: dict[str, str]) -> dict:
         "address": addresses.get(request.area_path, ""),
         "address_id": request.area.code,
         "zipcode": None,
-        "lat": _coordinate(request.latitude),
-        "long": _coordinate(request.longitude),
+        "lat": None if request.involves_ethnic_factors else _coordinate(request.latitude),
+        "long": None if request.involves_ethnic_factors else _coordinate(request.longitude),
         "media_url": (getattr(request, "media_url", "") or "")
         if accepted and not request.involves_ethnic_factors
         else "",

@@ -282,3 +282,10 @@ def test_ranking_ranks_departments_of_the_area(tree, office):
     assert (
         office.get("/api/requests/ranking", {"start": "2025-05-01", "end": "2025-01-01"}).status_code == 400
     )
+
+
+def test_openapi_document_lists_the_endpoints():
+    paths = test_api.get_openapi_schema()["paths"]
+
+    assert "/api/requests" in paths and "/api/requests/ranking" in paths
+    assert "/api/requests/{request_id}/dispatch" in paths

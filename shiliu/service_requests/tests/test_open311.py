@@ -478,7 +478,7 @@ def test_personal_data_never_appears_in_any_response(api, tree):
 def test_descriptions_are_withheld_before_review_for_ethnic_cases_and_when_switched_off(api, tree):
     submitted = make_request(tree.grid_a, status=S.SUBMITTED)
     ethnic = make_request(tree.grid_a, status=S.IN_PROGRESS, involves_ethnic_factors=True,
-                          ethnic_factors_reason="涉及民族因素", media_url="https://img.example.com/c.jpg")  # fmt: skip
+                          ethnic_factors_reason="涉及民族因素", media_url="https://img.example.com/c.jpg", latitude="43.8", longitude="87.6")  # fmt: skip
     rejected = make_request(tree.grid_a, status=S.REJECTED)
     normal = make_request(tree.grid_a, status=S.IN_PROGRESS)
 
@@ -486,6 +486,7 @@ def test_descriptions_are_withheld_before_review_for_ethnic_cases_and_when_switc
 
     assert by_id[submitted.ticket]["description"] == ""
     assert by_id[ethnic.ticket]["description"] == "" and by_id[ethnic.ticket]["media_url"] == ""
+    assert by_id[ethnic.ticket]["lat"] is None
     assert by_id[rejected.ticket]["description"] == ""
     assert by_id[normal.ticket]["description"] == normal.description
     with override_settings(OPEN311_PUBLIC_DESCRIPTIONS=False):
