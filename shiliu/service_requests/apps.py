@@ -18,6 +18,9 @@ class ServiceRequestsConfig(AppConfig):
         # Navigation (R2).
         from shiliu.core.navigation import NavItem, register
         from shiliu.core.roles import Role
+        from shiliu.core.views import register_home_panel
+
+        from .views.requests import home_panel
 
         office = frozenset({Role.ADMIN, Role.OFFICE})
         register(
@@ -45,3 +48,4 @@ class ServiceRequestsConfig(AppConfig):
                 order=73,
             ),
         )
+        register_home_panel(home_panel)

@@ -288,3 +288,84 @@ def test_grid_worker_records_from_a_visit_and_others_may_not_record(world):
 def test_unit_liaison_sees_no_foreign_requests(world):
     liaison = make_user("liaison_x", "unit", world.village_a, world.unit_a)
     assert tickets(client_for(liaison).get(reverse("service_requests:request_list"))) == set()
+
+
+def test_extension_pause_supervise_send_back_and_notes_through_http(world):
+    import datetime as dt
+
+    office, dept = client_for(world.office_a), client_for(world.dept_user)
+    led = world.led
+    assert dept.post(act(led, "sign"), {"sign-note": ""}).status_code == 302
+    assert dept.post(act(led, "start"), {"start-note": ""}).status_code == 302
+    # The department asks for more time; a past date is refused on the form.
+    past = dept.post(act(led, "extension_request"), {"extension_request-until": "2020-01-01",
+                                                     "extension_request-reason": "需协调"})  # fmt: skip
+    assert past.status_code == 400
+    until = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    asked = dept.post(act(led, "extension_request"), {"extension_request-until": until,
+                                                      "extension_request-reason": "需多部门协调"})  # fmt: skip
+    assert asked.status_code == 302
+    page = office.get(detail(led))
+    assert "extension_decide" in [a["slug"] for a in page.context["actions"]]
+    assert dept.post(act(led, "extension_decide"), {"extension_decide-approve": "1"}).status_code == 403
+    decided = office.post(act(led, "extension_decide"), {"extension_decide-approve": "1",
+                                                         "extension_decide-note": "同意"})  # fmt: skip
+    assert decided.status_code == 302
+    assert led.extensions.get().status == "approved"
+    # Pause and resume the clock (waiting on the resident), put under supervision, notes.
+    assert office.post(act(led, "pause"), {"pause-reason": "等待居民补充材料"}).status_code == 302
+    led.refresh_from_db()
+    assert led.paused_at is not None
+    assert office.get(detail(led)).context["deadline"]["key"] == "paused"
+    assert office.post(act(led, "resume"), {"resume-note": ""}).status_code == 302
+    assert office.post(act(led, "supervise"), {"supervise-note": "列入督办"}).status_code == 302
+    assert dept.post(act(led, "note"), {"note-note": "已现场查看"}).status_code == 302
+    led.refresh_from_db()
+    assert led.paused_at is None and led.is_supervised
+    # Reply, then the office sends it back for rework (a destructive step asks first).
+    assert (
+        dept.post(act(led, "reply"), {"reply-result": "resolved", "reply-note": "已办结"}).status_code == 302
+    )
+    assert "data-confirm" in office.get(detail(led)).content.decode()
+    back = office.post(act(led, "send_back"), {"send_back-note": "回访未解决，请重新办理"})
+    assert back.status_code == 302
+    led.refresh_from_db()
+    assert led.status == S.IN_PROGRESS
+    actions = [e.action for e in office.get(detail(led)).context["timeline"]]
+    for action in (
+        "extension_request",
+        "extension_decide",
+        "pause",
+        "resume",
+        "supervise",
+        "note",
+        "send_back",
+    ):
+        assert action in actions
+
+
+def test_drill_down_and_query_count_of_the_list(world, django_assert_max_num_queries):
+    from .factories import make_request as more
+
+    for _n in range(30):
+        more(world.grid_a, status=S.CLOSED, lead=world.dept, rating="satisfied", rated_at=timezone.now())
+    office = client_for(world.office_a)
+    url = reverse("service_requests:request_list")
+    numerator = office.get(url, {"rate": "satisfaction", "part": "numerator"})
+    assert numerator.status_code == 200 and numerator.context["total"] == 30
+    assert "Satisfaction rate" in numerator.content.decode()
+    with django_assert_max_num_queries(14):
+        office.get(url, {"sort": "-submitted"})
+
+
+def test_home_panel_counts_the_scope_and_links_every_figure(world):
+    office = client_for(world.office_a)
+    response = office.get(reverse("core:home"))
+    body = response.content.decode()
+    assert 'id="request-figures"' in body
+    panel = next(p for p in response.context["panels"] if p["template"] == "service_requests/home_panel.html")
+    requests_figure = panel["counts"][0]
+    assert requests_figure.value == 2
+    listing = office.get(requests_figure.url)
+    assert tickets(listing) == {world.req_a.ticket, world.led.ticket}
+    assert 'id="request-figures"' not in client_for(world.nobody).get(reverse("core:home")).content.decode()

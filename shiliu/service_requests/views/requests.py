@@ -32,7 +32,7 @@ from shiliu.core.views import (
 from shiliu.orgs.models import Area
 
 from .. import selectors, services
-from ..choices import Channel, ExtensionStatus, Priority, RejectReason, RequestStatus
+from ..choices import Channel, ExtensionStatus, Priority, RateKind, RatePart, RejectReason, RequestStatus
 from ..forms import (
     ETHNIC_GUIDANCE,
     DispatchForm,
@@ -90,6 +90,7 @@ def _deadline_cell(obj):
 
 
 class RequestListView(ScopedListView):
+    template_name = "service_requests/request_list.html"
     title = gettext_lazy("Service requests")
     pretitle = gettext_lazy("Residents' requests from intake to rating")
     selector = staticmethod(selectors.request_list)
@@ -149,11 +150,24 @@ class RequestListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         get = self.request.GET
-        if get.get("rate") and get.get("part"):
-            context["pretitle"] = _("Drill-down: the requests behind a rate ({rate}, {part})").format(
-                rate=get.get("rate"), part=get.get("part")
-            )
+        if get.get("rate") in RateKind.values and get.get("part") in RatePart.values:
+            kind, part = RateKind(get["rate"]), RatePart(get["part"])
+            context["drill_down"] = {
+                "rate": kind.label,
+                "part": part.label,
+                "formula": selectors.FORMULAS[kind],
+                "other_url": "?" + _with(get, part=RatePart.DENOMINATOR if part == RatePart.NUMERATOR
+                                         else RatePart.NUMERATOR),
+            }  # fmt: skip
         return context
+
+
+def _with(get, **changes) -> str:
+    query = get.copy()
+    query.pop("cursor", None)
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
 
 
 # ---------------------------------------------------------------- detail
@@ -471,3 +485,26 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+# ---------------------------------------------------------------- home panel
+
+
+def home_panel(request):
+    """Requests in the user's scope this year, closed ones and the four rates; each figure links to its list."""
+    from shiliu.core.scope import scope_of
+
+    if scope_of(request.user).is_empty:
+        return None
+    year = timezone.localdate().year
+    figures = selectors.request_figures(
+        user=request.user, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
+    )
+    if not figures["requests"].value:
+        return None
+    return {
+        "template": "service_requests/home_panel.html",
+        "year": year,
+        "counts": [figures["requests"], figures["closed"]],
+        "rates": [figures[f"{kind}_rate"] for kind in RateKind.values],
+    }
