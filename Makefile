@@ -28,7 +28,7 @@ seed: migrate
 demo: seed
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker --queue-name default & WORKER=$$!; \
-	(while true; do $(PY) manage.py exchange_sweep >/dev/null 2>&1; sleep 60; done) & SWEEPER=$$!; \
+	(while true; do $(PY) manage.py exchange_sweep >/dev/null 2>&1; $(PY) manage.py requests_sweep >/dev/null 2>&1; sleep 60; done) & SWEEPER=$$!; \
 	trap "kill $$WORKER $$SWEEPER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from shiliu.accounts.api import router as accounts_router
 from shiliu.orgs.api import router as orgs_router
+from shiliu.service_requests.api import router as service_requests_router
 
 from .auth import AUTH, docs_access
 from .errors import register_exception_handlers
@@ -15,7 +16,7 @@ api = NinjaAPI(
     title="Shiliu API",
     version=API_VERSION,
     description=(
-        "Areas, area statistics and units of the Shiliu platform. Every answer is limited to the caller's scope. "
+        "Areas, area statistics, units and service requests of the Shiliu platform. Every answer is limited to the caller's scope. "
         "Authenticate with a personal token (`Authorization: Bearer sl_...`, created at /api/tokens/) or, from "
         "the browser, with the session and its CSRF token."
     ),
@@ -30,3 +31,4 @@ register_exception_handlers(api)
 
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", service_requests_router)
