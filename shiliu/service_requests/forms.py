@@ -535,12 +535,12 @@ class RankingSettingsForm(StyledForm):
         ),
     )
     weight_response = forms.IntegerField(
-        label=_("Weight of the response rate (%)"), min_value=0, max_value=100
+        label=_("Weight of the response rate, in percent"), min_value=0, max_value=100
     )
-    weight_on_time = forms.IntegerField(label=_("Weight of the on-time rate (%)"), min_value=0, max_value=100)
+    weight_on_time = forms.IntegerField(label=_("Weight of the on-time rate, in percent"), min_value=0, max_value=100)
     weight_resolution = forms.IntegerField(
-        label=_("Weight of the resolution rate (%)"), min_value=0, max_value=100
+        label=_("Weight of the resolution rate, in percent"), min_value=0, max_value=100
     )
     weight_satisfaction = forms.IntegerField(
-        label=_("Weight of the satisfaction rate (%)"), min_value=0, max_value=100
+        label=_("Weight of the satisfaction rate, in percent"), min_value=0, max_value=100
     )
