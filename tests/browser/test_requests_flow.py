@@ -136,3 +136,36 @@ def test_grid_worker_day_list_at_phone_width(browser_page, settings, tmp_path):
     )
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375, wide
     assert not page.errors, page.errors
+
+
+def test_ranking_chart_and_intake_page_run_under_the_csp(browser_page, settings, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+
+    from shiliu.orgs.tests.factories import Tree
+    from shiliu.service_requests.models import RankingSettings
+    from shiliu.service_requests.tests.factories import make_department, make_request, make_routing_rule
+
+    settings.MEDIA_ROOT = tmp_path
+    tree = Tree()
+    other = make_department(tree.city, "石榴市人社局")
+    now = timezone.now()
+    for n, lead in enumerate([tree.dept, tree.dept, other]):
+        make_request(
+            tree.grid_a, status="closed", lead=lead, submitted_at=now - datetime.timedelta(days=2 + n)
+        )
+    RankingSettings.objects.create(area=tree.county_a, area_path=tree.county_a.path, min_requests=1)
+    make_routing_rule("employment", tree.county_a, tree.dept)
+    page = browser_page()
+    sign_in(page, "office_a")
+    page.goto(page.base_url + "/requests/ranking/")
+    page.wait_for_selector("#ranking-chart svg")
+    assert page.locator("[data-ranking-table] tbody tr").count() == 2
+    assert page.locator("[data-formula]").count() == 4
+    # The intake page: the routing hint is fetched by requests.js when the category changes.
+    page.goto(page.base_url + "/requests/new/")
+    page.eval_on_selector("input[name=area]", f"e => {{ e.value = '{tree.grid_a.pk}'; }}")
+    page.select_option("select[name=category]", label="就业")
+    page.wait_for_selector(f"[data-routing-suggestion='{tree.dept.pk}']")
+    assert not page.errors, page.errors
