@@ -164,3 +164,20 @@ def test_dissatisfied_rating_reopens_the_request(tree):
     assert resident().post(url, {"rating_code": RATING_CODE, "rating": "dissatisfied"}).status_code == 302
     r.refresh_from_db()
     assert r.status != S.CLOSED and r.reopened_count == 1
+
+
+def test_photos_sent_with_the_public_form_are_attached(tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shiliu.core.attachments import attachments_of
+
+    from .test_views_visits_config import PNG
+
+    data = form_data(tree, photos=[SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+                                   SimpleUploadedFile("b.png", PNG, content_type="image/png")])  # fmt: skip
+    assert resident().post(URL, data).status_code == 302
+    assert attachments_of(ServiceRequest.objects.get()).count() == 2
+    bad = form_data(tree, description="另一个诉求：伪装成图片的文件。",
+                    photos=[SimpleUploadedFile("x.png", b"not an image", content_type="image/png")])  # fmt: skip
+    refused = resident("10.0.0.3").post(URL, bad)
+    assert refused.status_code == 400 and ServiceRequest.objects.count() == 1
