@@ -9,8 +9,11 @@ class CreationConfig(AppConfig):
 
     def ready(self):
         from shiliu.core.navigation import NavItem, register
+        from shiliu.core.views import register_home_panel
 
-        # Navigation (C2): entries whose URL is not mounted yet are skipped by the menu.
+        from .views.home import home_panel
+
+        # Navigation and home panel (C2).
         register(
             NavItem(_("Creation candidates"), "creation:candidate_list", group="creation", order=10),
             NavItem(_("Demonstration titles"), "creation:title_list", group="creation", order=11),
@@ -18,7 +21,9 @@ class CreationConfig(AppConfig):
             NavItem(_("Indicator systems"), "creation:system_list", group="creation", order=13),
             NavItem(_("Veto events"), "creation:veto_event_list", group="creation", order=14),
             NavItem(_("Annual checks"), "creation:check_list", group="creation", order=15),
+            NavItem(_("Rectifications"), "creation:rectification_list", group="creation", order=16),
         )
+        register_home_panel(home_panel)
 
         # Demo seeder (C1).
         from shiliu.core.demo import register_seeder

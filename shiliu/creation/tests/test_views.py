@@ -398,3 +398,17 @@ def test_gap_list_and_printable_todo(world):
     text = printable.content.decode()
     assert 'data-todo="B1"' in text and 'data-todo="A2"' in text and 'data-todo="A1"' not in text
     assert client_for("office_b").get(url("gap_list", world.cand.pk)).status_code == 404
+
+
+# ---------------------------------------------------------------- home panel and navigation
+
+
+def test_home_panel_counts_candidates_in_scope_and_links_to_them(world):
+    body = client_for("office_a").get(reverse("core:home")).content.decode()
+    assert 'id="creation-figures"' in body
+    draft = re.search(r'href="([^"]+)" data-figure="candidates_draft">\s*<div class="card-body">\s*'
+                      r'<div class="subheader">[^<]*</div>\s*<div class="h2 mb-0">(\d+)<', body)  # fmt: skip
+    assert draft and draft.group(2) == "1"  # county B's candidate is not counted
+    assert row_ids(client_for("office_a").get(draft.group(1).replace("&amp;", "&"))) == [world.cand.pk]
+    assert url("candidate_list") in body and url("title_list") in body  # navigation entries
+    assert 'id="creation-figures"' not in client_for("nobody").get(reverse("core:home")).content.decode()

@@ -45,7 +45,7 @@ from .common import AREA_FILTER, LEVEL_FILTER, crumbs, is_office, title_crumbs, 
 
 VALIDITY_CHOICES = (
     ("valid", gettext_lazy("Within validity")),
-    ("expiring", gettext_lazy("Expiring within a year")),
+    ("expiring", gettext_lazy("Expiring within 180 days")),
     ("expired", gettext_lazy("Past validity")),
 )
 
