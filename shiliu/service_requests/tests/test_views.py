@@ -258,10 +258,11 @@ def test_office_records_a_request_for_a_caller_with_the_routing_suggestion(world
     created = ServiceRequest.objects.get(description="来电反映：求职登记无人受理")
     assert created.channel == "phone" and created.created_by == world.office_a
     assert created.requester_phone == "13912345678"
-    # The dispatch form proposes the suggested department.
+    # Once accepted, the dispatch form proposes the suggested department.
+    assert office.post(act(created, "accept"), {"accept-note": ""}).status_code == 302
     page = office.get(detail(created))
-    dispatch = [a for a in page.context["actions"] if a["slug"] == "accept"]
-    assert dispatch
+    dispatch = next(a for a in page.context["actions"] if a["slug"] == "dispatch")
+    assert dispatch["form"].initial["department"] == world.dept.pk
     # Outside the scope: the grid is not offered and the post is refused.
     bad = office.post(url, {"channel": "phone", "category": category("employment").pk, "area": world.village_b.pk,
                             "priority": "normal", "description": "越界"})  # fmt: skip

@@ -20,7 +20,6 @@ from shiliu.core.forms import apply_application_error
 from shiliu.core.privacy import MASKERS
 from shiliu.core.scope import REVEAL, role_may, visible_to
 from shiliu.core.views import (
-    YES_NO,
     Column,
     ListFilter,
     ScopedDetailView,
@@ -54,6 +53,7 @@ from .common import (
     category_options,
     department_options,
     is_grid_worker,
+    is_office,
     request_crumbs,
     requests_crumbs,
 )
@@ -88,6 +88,8 @@ def _deadline_cell(obj):
 
 # ---------------------------------------------------------------- list
 
+ONLY = (("1", gettext_lazy("Only these")),)
+
 
 class RequestListView(ScopedListView):
     template_name = "service_requests/request_list.html"
@@ -113,8 +115,9 @@ class RequestListView(ScopedListView):
         ListFilter("priority", gettext_lazy("Priority"), choices=Priority.choices),
         ListFilter("channel", gettext_lazy("Channel"), choices=Channel.choices),
         ListFilter("department", gettext_lazy("Lead department"), choices=department_options),
-        ListFilter("ethnic", gettext_lazy("Involves ethnic factors"), choices=YES_NO),
-        ListFilter("overdue", gettext_lazy("Overdue"), choices=YES_NO),
+        ListFilter("ethnic", gettext_lazy("Involves ethnic factors"), choices=ONLY),
+        ListFilter("overdue", gettext_lazy("Overdue"), choices=ONLY),
+        ListFilter("supervised", gettext_lazy("Under supervision"), choices=ONLY),
         ListFilter("date_from", gettext_lazy("Submitted from"), kind="date"),
         ListFilter("date_to", gettext_lazy("Submitted until"), kind="date"),
     )
@@ -130,7 +133,6 @@ class RequestListView(ScopedListView):
     create_url_name = "service_requests:request_create"
     create_label = gettext_lazy("Record a request")
     export_sheet = "requests"
-    import_sheet = "requests"
     empty_title = gettext_lazy("No requests yet")
     empty_message = gettext_lazy(
         "Requests raised by residents, grid workers and the office in your scope appear here."
@@ -146,6 +148,11 @@ class RequestListView(ScopedListView):
 
     def can_create(self):
         return can_intake(self.request.user)
+
+    @property
+    def import_sheet(self):
+        """Historical imports are the office's; the Import button is shown to office staff only."""
+        return "requests" if is_office(self.request.user) else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

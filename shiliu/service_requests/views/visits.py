@@ -43,9 +43,11 @@ class VisitListView(ScopedListView):
         Column("grid__name", gettext_lazy("Grid")),
         Column("worker", gettext_lazy("Grid worker")),
         Column("households_visited", gettext_lazy("Households visited"), sort="households"),
+        Column("requests_raised", gettext_lazy("Requests raised")),
     )
     filters = (
         ListFilter("area", gettext_lazy("Within area"), kind="area"),
+        ListFilter("mine", gettext_lazy("My visits only"), choices=(("1", gettext_lazy("Yes")),)),
         ListFilter("date_from", gettext_lazy("From"), kind="date"),
         ListFilter("date_to", gettext_lazy("To"), kind="date"),
     )
@@ -65,9 +67,6 @@ class VisitListView(ScopedListView):
 
     def can_create(self):
         return can_record_visit(self.request.user)
-
-    def get_template_names(self):
-        return super().get_template_names()
 
 
 class VisitDetailView(ScopedDetailView):
@@ -191,11 +190,8 @@ class GridAssignmentListView(ScopedListView):
         Column("start", gettext_lazy("Start date"), sort="start"),
         Column("end", gettext_lazy("End date")),
     )
-    filters = (
-        ListFilter("area", gettext_lazy("Within area"), kind="area"),
-        ListFilter("current", gettext_lazy("Current only"), choices=(("1", gettext_lazy("Yes")),)),
-    )
-    search_placeholder = gettext_lazy("Grid or worker")
+    filters = (ListFilter("current", gettext_lazy("Current only"), choices=(("1", gettext_lazy("Yes")),)),)
+    search = False
     sort_keys = {"start": "start", "id": "id"}
     sort_labels = {"start": gettext_lazy("Start date"), "id": gettext_lazy("Date created")}
     default_sort = "-start"
