@@ -15,6 +15,7 @@ import datetime
 import logging
 
 from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -24,38 +25,41 @@ from .models import RequestEvent, RequestReminder, ServiceRequest
 
 log = logging.getLogger(__name__)
 A, K = RequestAction, ReminderKind
-DEFAULT_CHUNK = 500
+DEFAULT_CHUNK = 1000
 
 
-def _kinds_due(request, now) -> list[str]:
-    if request.next_due is None:
+def _kinds_due(row: dict, now) -> list[str]:
+    if row["next_due"] is None:
         return []
-    if request.escalate_at is not None and now >= request.escalate_at:
+    if row["escalate_at"] is not None and now >= row["escalate_at"]:
         return [K.OVERDUE, K.SUPERVISION]
-    if now >= request.next_due:
+    if now >= row["next_due"]:
         return [K.OVERDUE]
-    if request.remind_at is not None and now >= request.remind_at:
+    if row["remind_at"] is not None and now >= row["remind_at"]:
         return [K.REMINDER]
     return []
 
 
-def _next_sweep(request, now):
-    for moment in (request.remind_at, request.next_due, request.escalate_at):
+def _next_sweep(row, now):
+    """The next moment after ``now`` at which the sweep has something to send (None: nothing left)."""
+    for name in ("remind_at", "next_due", "escalate_at"):
+        moment = row[name] if isinstance(row, dict) else getattr(row, name)
         if moment is not None and moment > now:
             return moment
     return None
 
 
-def _note(kind: str, request) -> str:
-    step = DeadlineStep(request.next_step).label if request.next_step else ""
-    due = timezone.localtime(request.next_due).strftime("%Y-%m-%d %H:%M")
-    if kind == K.REMINDER:
-        return _("Reminder: “{step}” is due at {due}.").format(step=step, due=due)
-    if kind == K.OVERDUE:
-        return _("Overdue: “{step}” was due at {due}.").format(step=step, due=due)
-    return _("Escalated to supervision: “{step}” is still outstanding after its deadline {due}.").format(
-        step=step, due=due
-    )
+def _templates() -> dict:
+    """The event notes, translated once per chunk."""
+    return {
+        K.REMINDER: _("Reminder: “{step}” is due at {due}."),
+        K.OVERDUE: _("Overdue: “{step}” was due at {due}."),
+        K.SUPERVISION: _("Escalated to supervision: “{step}” is still outstanding after its deadline {due}."),
+    }
+
+
+SWEEP_FIELDS = ("id", "area_path", "lead_department_id", "next_step", "next_due", "remind_at", "escalate_at",
+                "is_supervised")  # fmt: skip
 
 
 def sweep_chunk(*, now: datetime.datetime, chunk_size: int = DEFAULT_CHUNK) -> tuple[int, int]:
@@ -64,40 +68,54 @@ def sweep_chunk(*, now: datetime.datetime, chunk_size: int = DEFAULT_CHUNK) -> t
         qs = ServiceRequest.objects.filter(sweep_at__lte=now).order_by("sweep_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        fields = ["id", "area_path", "status", "lead_department_id", "next_step", "next_due", "remind_at",
-                  "escalate_at", "sweep_at", "is_supervised", "supervised_at"]  # fmt: skip
-        requests = list(qs.only(*fields)[:chunk_size])
-        if not requests:
+        rows = list(qs.values(*SWEEP_FIELDS)[:chunk_size])
+        if not rows:
             return 0, 0
-        ids = [r.pk for r in requests]
+        ids = [row["id"] for row in rows]
         sent = set(
             RequestReminder.objects.filter(request_id__in=ids).values_list(
                 "request_id", "step", "kind", "due"
             )
         )
-        reminders, events, changed = [], [], []
-        for request in requests:
-            for kind in _kinds_due(request, now):
-                key = (request.pk, request.next_step, kind, request.next_due)
+        templates, labels = _templates(), {step: str(step.label) for step in DeadlineStep}
+        reminders, events = [], []
+        for row in rows:
+            kinds = _kinds_due(row, now)
+            if not kinds:
+                continue
+            due = timezone.localtime(row["next_due"]).strftime("%Y-%m-%d %H:%M")
+            step = labels.get(row["next_step"], "")
+            for kind in kinds:
+                key = (row["id"], row["next_step"], kind, row["next_due"])
                 if key in sent:
                     continue
                 sent.add(key)
                 reminders.append(RequestReminder(
-                    request_id=request.pk, step=request.next_step, kind=kind, due=request.next_due,
-                    department_id=request.lead_department_id, area_path=request.area_path,
+                    request_id=row["id"], step=row["next_step"], kind=kind, due=row["next_due"],
+                    department_id=row["lead_department_id"], area_path=row["area_path"],
                 ))  # fmt: skip
                 events.append(RequestEvent(
-                    request_id=request.pk, action=A.ESCALATE if kind == K.SUPERVISION else A.REMIND,
-                    actor_label="system", department_id=request.lead_department_id, note=_note(kind, request),
+                    request_id=row["id"], action=A.ESCALATE if kind == K.SUPERVISION else A.REMIND,
+                    actor_label="system", department_id=row["lead_department_id"],
+                    note=templates[kind].format(step=step, due=due),
                 ))  # fmt: skip
-                if kind == K.SUPERVISION and not request.is_supervised:
-                    request.is_supervised, request.supervised_at = True, now
-            request.sweep_at = _next_sweep(request, now)
-            changed.append(request)
         RequestReminder.objects.bulk_create(reminders, ignore_conflicts=True)
         RequestEvent.objects.bulk_create(events)
-        ServiceRequest.objects.bulk_update(changed, ["sweep_at", "is_supervised", "supervised_at"])
-        return len(requests), len(reminders)
+        # One statement of constant size: the next sweep time and the supervision flag, computed by the database.
+        escalated = Q(escalate_at__isnull=False, escalate_at__lte=now)
+        ServiceRequest.objects.filter(pk__in=ids).update(
+            sweep_at=Case(
+                When(remind_at__gt=now, then=F("remind_at")),
+                When(next_due__gt=now, then=F("next_due")),
+                When(escalate_at__gt=now, then=F("escalate_at")),
+                default=Value(None),
+            ),
+            is_supervised=Case(When(escalated, then=Value(True)), default=F("is_supervised")),
+            supervised_at=Case(
+                When(escalated & Q(supervised_at__isnull=True), then=Value(now)), default=F("supervised_at")
+            ),
+        )
+        return len(rows), len(reminders)
 
 
 def sweep_deadlines(*, now: datetime.datetime | None = None, chunk_size: int = DEFAULT_CHUNK,
