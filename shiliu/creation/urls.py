@@ -10,6 +10,7 @@ urlpatterns = [
     path("systems/<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
     path("systems/<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),
     path("systems/<int:pk>/publish/", views.SystemPublishView.as_view(), name="system_publish"),
+    path("systems/<int:pk>/retire/", views.SystemRetireView.as_view(), name="system_retire"),
     path("systems/<int:pk>/clone/", views.SystemCloneView.as_view(), name="system_clone"),
     path("systems/<int:pk>/mapping/", views.SystemMappingView.as_view(), name="system_mapping"),
     path("systems/<int:pk>/items/new/", views.ItemCreateView.as_view(), name="item_create"),

@@ -412,3 +412,30 @@ def test_home_panel_counts_candidates_in_scope_and_links_to_them(world):
     assert row_ids(client_for("office_a").get(draft.group(1).replace("&amp;", "&"))) == [world.cand.pk]
     assert url("candidate_list") in body and url("title_list") in body  # navigation entries
     assert 'id="creation-figures"' not in client_for("nobody").get(reverse("core:home")).content.decode()
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _queries(client, path, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params or {}).status_code == 200
+    return len(captured)
+
+
+def test_list_and_gap_pages_do_not_grow_with_rows(world):
+    from shiliu.orgs.tests.factories import make_unit
+
+    city = client_for("city_office")
+    lists = [url("candidate_list"), url("title_list"), url("batch_list")]
+    before = [_queries(city, path) for path in lists]
+    gap_before = _queries(city, url("gap_list", world.cand.pk))
+    for index in range(4):
+        unit = make_unit(world.village_a, f"团结社区第{index}居委会", "community")
+        make_candidate(world.office_a, world.batch, unit=unit)
+    assert [_queries(city, path) for path in lists] == before
+    assert _queries(city, url("gap_list", world.cand.pk)) == gap_before
+    assert gap_before <= 40, gap_before

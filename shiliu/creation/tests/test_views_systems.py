@@ -173,3 +173,18 @@ def test_indicator_export_of_one_system(tree, settings, tmp_path):
     text = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None)
     assert "每年开展主题活动不少于4次" in text
     assert reverse("exchange:import", args=["indicators"]) not in page  # published: no import offered
+
+
+def test_retire_a_published_system(tree):
+    office = client_for("office_a")
+    system = create_system(office, tree.county_a)
+    add_item(office, system)
+    add_item(office, system, system.indicators.get(code="A"), code="A1", title="领导小组", points="20")
+    assert 'data-action="retire"' not in office.get(url("system_detail", system.pk)).content.decode()  # draft
+    office.post(url("system_publish", system.pk))
+    assert 'data-action="retire"' in office.get(url("system_detail", system.pk)).content.decode()
+    assert client_for("unit_a").post(url("system_retire", system.pk)).status_code == 403
+    assert office.post(url("system_retire", system.pk)).status_code == 302
+    system.refresh_from_db()
+    assert system.status == SystemStatus.RETIRED
+    assert row_ids(office.get(url("system_list"), {"status": "retired"})) == [system.pk]

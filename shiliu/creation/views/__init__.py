@@ -34,6 +34,7 @@ from .systems import (
     SystemListView,
     SystemMappingView,
     SystemPublishView,
+    SystemRetireView,
     VetoItemCreateView,
     VetoItemDeleteView,
 )
@@ -58,7 +59,7 @@ __all__ = [
     "EvidenceRemoveView", "GapListView", "ItemCreateView", "ItemDeleteView", "ItemEditView", "ItemMoveView",
     "ObjectionResolveView", "RectificationCloseView", "RectificationListView", "ReviewDetailView", "ReviewView",
     "SystemCloneView", "SystemCreateView", "SystemDetailView", "SystemEditView", "SystemListView",
-    "SystemMappingView", "SystemPublishView", "TitleDetailView", "TitleListView", "VetoEventCreateView",
+    "SystemMappingView", "SystemPublishView", "SystemRetireView", "TitleDetailView", "TitleListView", "VetoEventCreateView",
     "VetoEventDecideView", "VetoEventDetailView", "VetoEventListView", "VetoItemCreateView", "VetoItemDeleteView", "step_view",
     "title_step_view",
 ]  # fmt: skip

@@ -48,6 +48,12 @@ def _batch_choices(request):
     return list(selectors.batch_list(user=request.user, filters={}).values_list("pk", "name")[:200])
 
 
+def _unit_type_choices(request):
+    from shiliu.orgs.models import UnitType
+
+    return list(UnitType.objects.order_by("name").values_list("pk", "name"))
+
+
 class CandidateListView(ScopedListView):
     title = gettext_lazy("Creation candidates")
     pretitle = gettext_lazy("Units and areas applying for a demonstration title")
@@ -67,6 +73,7 @@ class CandidateListView(ScopedListView):
         LEVEL_FILTER,
         ListFilter("batch", gettext_lazy("Batch"), choices=_batch_choices),
         ListFilter("target_kind", gettext_lazy("Type"), choices=TargetKind.choices),
+        ListFilter("unit_type", gettext_lazy("Unit type"), choices=_unit_type_choices),
         ListFilter("stage", gettext_lazy("Stage"), choices=CandidateStage.choices),
         ListFilter(
             "year",

@@ -165,6 +165,7 @@ class SystemDetailView(SystemObjectMixin, ScopedDetailView):
                 "can_edit_tree": may and system.is_editable,
                 "can_publish": may and SystemStatus.PUBLISHED in SYSTEM_TRANSITIONS[system.status],
                 "can_clone": may,
+                "can_retire": may and SystemStatus.RETIRED in SYSTEM_TRANSITIONS[system.status],
                 "scored_total": sum(i.points for i in indicators if i.is_category and not i.is_bonus),
                 "bonus_total": sum(i.points for i in indicators if i.is_category and i.is_bonus),
                 "clones": list(system.clones.order_by("-year", "-version")),
@@ -236,6 +237,28 @@ class SystemPublishView(SystemObjectMixin, ConfirmActionView):
 
     def perform(self, form):
         return services.system_publish(actor=self.request.user, system=self.object)
+
+
+class SystemRetireView(SystemObjectMixin, ConfirmActionView):
+    title = gettext_lazy("Retire indicator system")
+    submit_label = gettext_lazy("Retire")
+    success_url_name = "creation:system_detail"
+    success_message = gettext_lazy("The indicator system has been retired; new candidates no longer use it.")
+
+    def check_allowed(self):
+        require(_may_configure(self.request.user, _system_of(self)))
+
+    @property
+    def question(self):
+        return _(
+            "Retire this system? Candidates already assessed with it keep it; new ones use another version."
+        )
+
+    def get_breadcrumbs(self):
+        return system_crumbs(self.object, (self.title, None))
+
+    def perform(self, form):
+        return services.system_retire(actor=self.request.user, system=self.object)
 
 
 class SystemCloneView(SystemObjectMixin, ScopedEditView):
