@@ -33,9 +33,19 @@ urlpatterns = [
     path("settings/deadlines/", config.DeadlineRuleListView.as_view(), name="deadline_rule_list"),
     path("settings/deadlines/new/", config.DeadlineRuleFormView.as_view(), name="deadline_rule_create"),
     path("settings/deadlines/<int:pk>/", config.DeadlineRuleFormView.as_view(), name="deadline_rule_edit"),
+    path(
+        "settings/deadlines/<int:pk>/remove/",
+        config.DeadlineRuleDeleteView.as_view(),
+        name="deadline_rule_delete",
+    ),
     path("settings/routing/", config.RoutingRuleListView.as_view(), name="routing_rule_list"),
     path("settings/routing/new/", config.RoutingRuleFormView.as_view(), name="routing_rule_create"),
     path("settings/routing/<int:pk>/", config.RoutingRuleFormView.as_view(), name="routing_rule_edit"),
+    path(
+        "settings/routing/<int:pk>/remove/",
+        config.RoutingRuleDeleteView.as_view(),
+        name="routing_rule_delete",
+    ),
     path("settings/calendar/", config.CalendarView.as_view(), name="calendar_list"),
     path(
         "settings/calendar/new/", config.CalendarOverrideFormView.as_view(), name="calendar_override_create"

@@ -227,3 +227,28 @@ def test_ranking_shows_formulas_hides_small_departments_and_links_every_figure(t
     assert listing.status_code == 200 and len(listing.context["rows"]) == 3
     satisfied = office.get(row.satisfaction.url)
     assert satisfied.status_code == 200 and len(satisfied.context["rows"]) == 3
+
+
+def test_office_removes_rules_after_confirmation(tree):
+    from .factories import make_routing_rule
+
+    office = client_for(tree.office_a)
+    rule = make_routing_rule("housing", tree.county_a, tree.dept)
+    url = reverse("service_requests:routing_rule_delete", args=[rule.pk])
+    assert office.get(url).status_code == 200
+    assert client_for(tree.office_b).post(url).status_code == 404
+    assert office.post(url).status_code == 302 and not RoutingRule.objects.exists()
+    default = DeadlineRule.objects.filter(category__isnull=True, priority="").first()
+    refused = office.post(reverse("service_requests:deadline_rule_delete", args=[default.pk]))
+    assert refused.status_code == 200 and DeadlineRule.objects.filter(pk=default.pk).exists()
+    specific = DeadlineRule.objects.exclude(category__isnull=True).first()
+    assert (
+        client_for(tree.dept_user)
+        .post(reverse("service_requests:deadline_rule_delete", args=[specific.pk]))
+        .status_code
+        == 403
+    )
+    assert (
+        office.post(reverse("service_requests:deadline_rule_delete", args=[specific.pk])).status_code == 302
+    )
+    assert not DeadlineRule.objects.filter(pk=specific.pk).exists()

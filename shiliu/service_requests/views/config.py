@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from shiliu.core.forms import ConfirmForm
 from shiliu.core.views import BreadcrumbsMixin, ServiceFormView, SignedInMixin
 from shiliu.orgs.selectors import area_root_for
 
@@ -349,35 +351,68 @@ class CalendarOverrideFormView(OfficeFormView):
         return reverse("service_requests:calendar_list") + (f"?year={year}" if year else "")
 
 
-class CalendarOverrideDeleteView(OfficeFormView):
-    from shiliu.core.forms import ConfirmForm
+class OfficeDeleteView(OfficeFormView):
+    """A confirmation page; the POST calls the delete service."""
 
     form_class = ConfirmForm
     template_name = "core/confirm.html"
-    list_url_name = "calendar_list"
-    title = gettext_lazy("Remove the correction")
     submit_label = gettext_lazy("Remove")
     danger = True
+
+    def question(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["question"] = self.question()
+        return context
+
+
+class CalendarOverrideDeleteView(OfficeDeleteView):
+    list_url_name = "calendar_list"
+    title = gettext_lazy("Remove the correction")
     success_message = gettext_lazy("The correction has been removed; the official calendar applies again.")
 
     def fetch(self, pk):
         return CalendarOverride.objects.filter(pk=pk).first()
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("user", None)
-        return kwargs
-
-    def get_form(self, form_class=None):
-        return (form_class or self.get_form_class())(**self.get_form_kwargs())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["question"] = gettext_lazy("Remove the correction of {date}?").format(date=self.object.date)
-        return context
+    def question(self):
+        return _("Remove the correction of {date}?").format(date=self.object.date)
 
     def perform(self, form):
         services.calendar_override_delete(actor=self.request.user, override=self.object)
+        return None
+
+
+class DeadlineRuleDeleteView(OfficeDeleteView):
+    list_url_name = "deadline_rule_list"
+    title = gettext_lazy("Remove the deadline rule")
+    success_message = gettext_lazy("The deadline rule has been removed.")
+
+    def fetch(self, pk):
+        return DeadlineRule.objects.filter(pk=pk).first()
+
+    def question(self):
+        return _("Remove this rule? Requests then follow the next more general rule.")
+
+    def perform(self, form):
+        services.deadline_rule_delete(actor=self.request.user, rule=self.object)
+        return None
+
+
+class RoutingRuleDeleteView(OfficeDeleteView):
+    list_url_name = "routing_rule_list"
+    title = gettext_lazy("Remove the routing rule")
+    success_message = gettext_lazy("The routing rule has been removed.")
+
+    def fetch(self, pk):
+        return selectors.routing_rule_list(user=self.request.user, filters={}).filter(pk=pk).first()
+
+    def question(self):
+        return _("Remove the rule {rule}?").format(rule=self.object)
+
+    def perform(self, form):
+        services.routing_rule_delete(actor=self.request.user, rule=self.object)
         return None
 
 
