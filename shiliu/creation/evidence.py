@@ -78,7 +78,9 @@ def unavailable(basis: str) -> Suggestion:
     return Suggestion(points=None, value=None, figure=None, basis=basis, available=False)
 
 
-def measure(*, user, source: str, params: dict, unit, area, year: int, assessment=None, indicator=None):
+def measure(
+    *, user, source: str, params: dict, unit, area, year: int, assessment=None, indicator=None, cache=None
+):
     """``(value, Figure)`` for one subject, or a ``Suggestion`` saying why nothing can be measured."""
     params = params or {}
     start, end = _year_bounds(year)
@@ -150,7 +152,13 @@ def measure(*, user, source: str, params: dict, unit, area, year: int, assessmen
             return unavailable(
                 _("Request statistics are not available yet (the requests app has no figures).")
             )
-        figures = request_figures(user=user, area=area if unit is None else unit.area, start=start, end=end)
+        where = area if unit is None else unit.area
+        key = ("request_figures", where.pk, year)
+        figures = cache.get(key) if cache is not None else None
+        if figures is None:
+            figures = request_figures(user=user, area=where, start=start, end=end)
+            if cache is not None:
+                cache[key] = figures
         key = "on_time_rate" if source == RecordSource.REQUEST_CLOSURE else "satisfaction_rate"
         figure = figures.get(key)
         if figure is None or figure.value is None:
@@ -187,7 +195,7 @@ def measure(*, user, source: str, params: dict, unit, area, year: int, assessmen
 
 
 def suggest(
-    *, user, indicator, candidate=None, assessment=None, unit=None, area=None, year=None
+    *, user, indicator, candidate=None, assessment=None, unit=None, area=None, year=None, cache=None
 ) -> Suggestion:
     """The suggested points of ``indicator`` for a candidate (or a unit/area and year), with its records."""
     if not indicator.source:
@@ -197,7 +205,7 @@ def suggest(
         assessment = candidate.assessments.filter(kind="self").first()
     result = measure(
         user=user, source=indicator.source, params=indicator.source_params, unit=unit, area=area, year=year,
-        assessment=assessment, indicator=indicator,
+        assessment=assessment, indicator=indicator, cache=cache,
     )  # fmt: skip
     if isinstance(result, Suggestion):
         return result

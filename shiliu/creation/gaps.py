@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from .evidence import Suggestion, measure_many, suggest
 from .models import (
     Candidate,
     Evidence,
+    GapPeerGroup,
     GapSnapshot,
     Indicator,
     IndicatorSystem,
@@ -156,6 +157,8 @@ def gap_list(*, user, candidate: Candidate) -> GapList:
         .values_list("item_score__indicator_id", "n")
     ) if own else {}  # fmt: skip
     tree = indicator_tree(system=system)
+    self_row = assessments.get(AssessmentKind.SELF)
+    cache: dict = {}  # sources read once per page (request figures serve two items)
     by_id = {n.pk: n for n in tree}
     kind_labels = dict(EvidenceKind.choices)
     items: list[GapItem] = []
@@ -164,7 +167,11 @@ def gap_list(*, user, candidate: Candidate) -> GapList:
         if not node.is_leaf:
             continue
         row = scores.get(node.pk)
-        suggestion = suggest(user=user, indicator=node, candidate=candidate) if node.source else None
+        suggestion = (
+            suggest(user=user, indicator=node, candidate=candidate, assessment=self_row, cache=cache)
+            if node.source
+            else None
+        )
         if row is not None and row.points is not None:
             points, source = row.points, ("final" if use_final else "self")
         elif suggestion is not None and suggestion.points is not None:
@@ -214,35 +221,100 @@ def gap_list(*, user, candidate: Candidate) -> GapList:
         candidate=candidate, system=system, basis="final" if use_final else "self", score=result.score,
         bonus=result.bonus, total=result.total, pass_line=result.pass_line, shortfall=result.shortfall,
         is_passing=result.is_passing, veto=veto, veto_events=events, veto_checks=checks, items=items,
-        peers=peers_for(system=system, level=candidate.level, total=result.total, exclude_key=f"c{candidate.pk}"),
+        peers=peers_for(system=system, level=candidate.level, total=result.total, candidate=candidate),
         ladder=ladder_problem(candidate), computed_at=timezone.now(),
     )  # fmt: skip
 
 
-def _rank(qs, total: Decimal) -> tuple[int, int | None, Decimal | None, int | None]:
-    agg = qs.aggregate(n=Count("id"), avg=Avg("total"), above=Count("id", filter=Q(total__gt=total)),
-                       below=Count("id", filter=Q(total__lt=total)))  # fmt: skip
-    n = agg["n"] or 0
-    if not n:
+def _rank(group: GapPeerGroup | None, total: Decimal, own: Decimal | None):
+    """(count, rank, average, percentile) of ``total`` among the group's totals, the subject's own stored total
+    (``own``) taken out."""
+    if group is None:
         return 0, None, None, None
-    avg = Decimal(str(agg["avg"])).quantize(Decimal("0.01"))
-    return n, agg["above"] + 1, avg, int(round(100 * agg["below"] / n))
+    n, total_sum = group.count, Decimal(group.total_sum)
+    above = below = 0
+    for key, count in group.distribution.items():
+        value = Decimal(key)
+        if value > total:
+            above += count
+        elif value < total:
+            below += count
+    if own is not None:
+        n -= 1
+        total_sum -= own
+        above -= own > total
+        below -= own < total
+    if n <= 0:
+        return 0, None, None, None
+    return n, above + 1, (total_sum / n).quantize(Decimal("0.01")), int(round(100 * below / n))
 
 
-def peers_for(*, system: IndicatorSystem, level: str, total: Decimal, exclude_key: str = "") -> Peers:
-    snapshots = GapSnapshot.objects.filter(system=system)
-    if exclude_key:
-        snapshots = snapshots.exclude(subject_key=exclude_key)
+def peers_for(
+    *, system: IndicatorSystem, level: str, total: Decimal, candidate: Candidate | None = None
+) -> Peers:
+    """Rank ``total`` among the stored peer groups of ``system`` (candidates of ``level``; every unit or area of
+    the system's type), leaving the candidate's own snapshots out. Two indexed reads."""
+    groups = {g.group: g for g in GapPeerGroup.objects.filter(system=system, group__in=[level, TYPE_GROUP])}
+    own: dict[str, Decimal] = {}
+    if candidate is not None:
+        keys = [f"c{candidate.pk}", f"u{candidate.unit_id}" if candidate.unit_id else f"a{candidate.area_id}"]
+        own = dict(
+            GapSnapshot.objects.filter(system=system, subject_key__in=keys).values_list(
+                "subject_key", "total"
+            )
+        )
     peers = Peers()
     peers.level_count, peers.level_rank, peers.level_average, peers.level_percentile = _rank(
-        snapshots.filter(level=level, candidate__isnull=False), total
+        groups.get(level), total, own.get(f"c{candidate.pk}") if candidate is not None else None
     )
+    own_plain = None
+    if candidate is not None:
+        own_plain = own.get(f"u{candidate.unit_id}" if candidate.unit_id else f"a{candidate.area_id}")
     peers.type_count, peers.type_rank, peers.type_average, peers.type_percentile = _rank(
-        snapshots.filter(candidate__isnull=True), total
+        groups.get(TYPE_GROUP), total, own_plain
     )
-    latest = snapshots.order_by("-computed_at").values_list("computed_at", flat=True).first()
-    peers.computed_at = latest
+    stamps = [g.computed_at for g in groups.values()]
+    peers.computed_at = max(stamps) if stamps else None
     return peers
+
+
+TYPE_GROUP = "type"
+
+
+def peer_groups_store(system_ids) -> int:
+    """Recompute the peer groups of the given systems from their snapshots (one grouped query per kind)."""
+    system_ids = list(system_ids)
+    now = timezone.now()
+    groups: dict[tuple[int, str], dict] = {}
+    plain = (
+        GapSnapshot.objects.filter(system_id__in=system_ids, candidate__isnull=True)
+        .order_by()
+        .values_list("system_id", "total")
+        .annotate(n=Count("id"))
+        .values_list("system_id", "total", "n")
+    )
+    for system_id, total, n in plain:
+        groups.setdefault((system_id, TYPE_GROUP), {})[str(total)] = n
+    cands = (
+        GapSnapshot.objects.filter(system_id__in=system_ids, candidate__isnull=False)
+        .order_by()
+        .values_list("system_id", "level", "total")
+        .annotate(n=Count("id"))
+        .values_list("system_id", "level", "total", "n")
+    )
+    for system_id, level, total, n in cands:
+        groups.setdefault((system_id, level), {})[str(total)] = n
+    rows = [
+        GapPeerGroup(
+            system_id=system_id, group=group, computed_at=now, count=sum(dist.values()),
+            total_sum=sum((Decimal(k) * v for k, v in dist.items()), Decimal(0)), distribution=dist,
+        )
+        for (system_id, group), dist in groups.items()
+    ]  # fmt: skip
+    with transaction.atomic():  # readers see the previous groups until the new ones are in
+        GapPeerGroup.objects.filter(system_id__in=system_ids).delete()
+        GapPeerGroup.objects.bulk_create(rows)
+    return len(rows)
 
 
 # ---------------------------------------------------------------- snapshots for everyone (background)
@@ -435,6 +507,7 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
     if within:
         candidates = candidates.filter(area_path__startswith=within)
     cand_rows = list(candidates.values_list("id", "unit_id", "area_id", "area_path", "level", "system_id"))
+    cand_systems_seen = {c[5] for c in cand_rows}
     if cand_rows:
         ids = [c[0] for c in cand_rows]
         own: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -496,7 +569,9 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
     stale = GapSnapshot.objects.filter(computed_at__lt=now)
     if within:
         stale = stale.filter(area_path__startswith=within)
+    stale_systems = set(stale.order_by().values_list("system_id", flat=True).distinct())
     stats["deleted"], _detail = stale.delete()
+    stats["peer_groups"] = peer_groups_store(set(systems) | set(cand_systems_seen) | stale_systems)
     stats["seconds"] = round((timezone.now() - started).total_seconds(), 2)
     return stats
 

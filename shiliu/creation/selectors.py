@@ -331,11 +331,17 @@ def assessment_rows(*, user, assessment: Assessment, with_suggestions: bool = Tr
     ):
         evidence.setdefault(item.item_score_id, []).append(item)
     rows = []
+    own = (
+        assessment if assessment.kind == AssessmentKind.SELF else None
+    )  # survey results live on the self row
+    cache: dict = {}
     for node in indicator_tree(system=assessment.system):
         score = scores.get(node.pk)
         suggestion = None
         if with_suggestions and score is not None and node.source:
-            suggestion = suggest(user=user, indicator=node, candidate=assessment.candidate)
+            suggestion = suggest(
+                user=user, indicator=node, candidate=assessment.candidate, assessment=own, cache=cache
+            )
         rows.append({
             "indicator": node, "depth": node.depth, "item_score": score,
             "evidence": evidence.get(score.pk, []) if score else [], "suggestion": suggestion,

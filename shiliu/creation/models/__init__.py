@@ -14,7 +14,16 @@ from .candidates import (
     VetoCheck,
 )
 from .systems import Indicator, IndicatorMapping, IndicatorSystem, VetoItem
-from .titles import AnnualCheck, GapSnapshot, Rectification, Revocation, Title, TitleEvent, VetoEvent
+from .titles import (
+    AnnualCheck,
+    GapPeerGroup,
+    GapSnapshot,
+    Rectification,
+    Revocation,
+    Title,
+    TitleEvent,
+    VetoEvent,
+)
 
 __all__ = [
     "AnnualCheck",
@@ -23,6 +32,7 @@ __all__ = [
     "Candidate",
     "CandidateEvent",
     "Evidence",
+    "GapPeerGroup",
     "GapSnapshot",
     "Indicator",
     "IndicatorMapping",

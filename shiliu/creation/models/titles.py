@@ -386,3 +386,29 @@ class GapSnapshot(ScopedModel):
 
     def __str__(self):
         return f"{self.subject_key} {self.total}/{self.pass_line}"
+
+
+class GapPeerGroup(models.Model):
+    """The distribution of snapshot totals of one peer group, stored by the background computation so that a gap
+    list ranks a candidate with one indexed read: ``group`` is ``type`` (every unit or area the system applies
+    to) or a level code (the candidates of that level); ``distribution`` maps each total (text) to its count."""
+
+    system = models.ForeignKey(
+        IndicatorSystem,
+        on_delete=models.CASCADE,
+        related_name="peer_groups",
+        verbose_name=_("indicator system"),
+    )
+    group = models.CharField(max_length=12)
+    computed_at = models.DateTimeField(_("computed at"))
+    count = models.PositiveIntegerField(default=0)
+    total_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    distribution = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("peer group")
+        verbose_name_plural = _("peer groups")
+        constraints = [models.UniqueConstraint(fields=["system", "group"], name="gap_peer_group_once")]
+
+    def __str__(self):
+        return f"{self.system_id}/{self.group}: {self.count}"

@@ -187,11 +187,19 @@ def test_snapshots_for_every_unit_and_peer_comparison(world):
     assert unit_a.total == 40
     assert GapSnapshot.objects.get(subject_key=f"u{tree.unit_b.pk}").total == 30
     gaps = gap_list(user=tree.office_a, candidate=candidate)
-    assert gaps.peers.type_count == 2 and gaps.peers.type_rank == 1  # 40 ties with unit_a, above unit_b
-    assert gaps.peers.type_average == 35
+    # Peers of the type: the other units (the candidate's own unit left out): unit_b at 30, below the live 40.
+    assert (gaps.peers.type_count, gaps.peers.type_rank, gaps.peers.type_average) == (1, 1, 30)
+    assert (
+        gaps.peers.type_percentile == 100 and gaps.peers.level_count == 0
+    )  # the only candidate of its level
     # idempotent: a second run replaces the rows
     compute_snapshots(year=2025)
     assert GapSnapshot.objects.count() == 3
+    from shiliu.creation.models import GapPeerGroup
+
+    groups = {g.group: g for g in GapPeerGroup.objects.filter(system=system)}
+    assert groups["type"].count == 2 and groups["type"].distribution == {"40.00": 1, "30.00": 1}
+    assert groups["county"].count == 1
     # a unit archived since is dropped
     tree.unit_b.status = "archived"
     tree.unit_b.save()
@@ -217,3 +225,16 @@ def test_snapshot_of_a_candidate_equals_its_gap_list(world):
         gaps.is_passing,
     )
     assert snap.level == "county"
+
+
+def test_gap_list_of_the_demo_system_reads_each_source_once(tree, django_assert_max_num_queries):
+    from shiliu.creation.demo_systems import demo_systems_ensure
+
+    demo_systems_ensure(year=2025)
+    candidate = make_candidate(tree.unit_user_a, make_batch(tree.county_a), unit=tree.unit_a)
+    compute_snapshots(year=2025)
+    # 8 record-based items (request figures shared by two), veto, peers: a fixed number of statements.
+    with django_assert_max_num_queries(18):
+        gaps = gap_list(user=tree.unit_user_a, candidate=candidate)
+    assert len(gaps.items) == 17 and gaps.pass_line == 90  # 16 items and the bonus item
+    assert gaps.peers.type_count == 1 and gaps.peers.computed_at is not None  # the other community
