@@ -179,3 +179,30 @@ def test_ranking_counts_only_the_scope(ledger, username):
     body = response.content.decode()
     for name in set(ledger.requests) - expected:
         assert name not in body
+
+
+@pytest.mark.parametrize("username", MATRIX_USERS)
+def test_photo_downloads_follow_the_scope(ledger, username):
+    from shiliu.activities.tests.factories import png_bytes, upload
+    from shiliu.core.attachments import attachment_add
+
+    user = get_user(username)
+    visible = oracle_requests(user)
+    photos = {
+        name: attachment_add(actor=ledger.admin, owner=r, uploaded=upload(f"{name}.png", png_bytes()))
+        for name, r in ledger.requests.items()
+    }
+    client = client_for(username)
+    for name, photo in photos.items():
+        status = client.get(reverse("core:attachment", args=[photo.pk])).status_code
+        assert status == (200 if name in visible else 404), (name, status)
+
+
+@pytest.mark.parametrize("username", MATRIX_USERS)
+def test_import_is_the_office_s_alone(ledger, username):
+    user = get_user(username)
+    status = client_for(username).get(reverse("exchange:import", args=["requests"])).status_code
+    if user.role in ("office", "admin") and user.area_id:
+        assert status == 200
+    else:
+        assert status in (403, 404), (username, status)
