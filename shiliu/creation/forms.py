@@ -306,9 +306,18 @@ class FinalScoreForm(StyledForm):
 class ItemScoresForm(StyledForm):
     """One points field and one note field per scored item (leaves of the tree)."""
 
-    def __init__(self, *args, items, note_required=False, **kwargs):
+    def __init__(self, *args, items, veto_checks=(), note_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
+        self.veto_checks = list(veto_checks)
+        for check in self.veto_checks:
+            self.fields[f"veto_{check.pk}"] = forms.BooleanField(
+                label=str(check.veto_item), required=False, initial=check.is_triggered
+            )
+            self.fields[f"veto_note_{check.pk}"] = forms.CharField(
+                label=_("Note on {item}").format(item=check.veto_item.code), required=False, max_length=2000,
+                initial=check.note,
+            )  # fmt: skip
         for item in self.items:
             self.fields[f"points_{item.pk}"] = forms.DecimalField(
                 label=str(item), required=False, min_value=Decimal("0"), max_value=item.points,
@@ -319,6 +328,16 @@ class ItemScoresForm(StyledForm):
                 label=_("Note on {item}").format(item=item.code), required=False, max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )  # fmt: skip
+
+    def veto_changes(self) -> list[tuple]:
+        """(check, triggered, note) for the veto checks whose state or note the user changed."""
+        changes = []
+        for check in self.veto_checks:
+            triggered = bool(self.cleaned_data.get(f"veto_{check.pk}"))
+            note = self.cleaned_data.get(f"veto_note_{check.pk}") or ""
+            if triggered != check.is_triggered or note != check.note:
+                changes.append((check, triggered, note))
+        return changes
 
     def scores(self) -> dict[int, tuple[Decimal | None, str]]:
         return {

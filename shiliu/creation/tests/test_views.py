@@ -439,3 +439,19 @@ def test_list_and_gap_pages_do_not_grow_with_rows(world):
     assert [_queries(city, path) for path in lists] == before
     assert _queries(city, url("gap_list", world.cand.pk)) == gap_before
     assert gap_before <= 40, gap_before
+
+
+def test_veto_check_on_the_self_assessment_needs_a_note(world):
+    assessment = world.cand.assessments.get(kind=AssessmentKind.SELF)
+    check = assessment.veto_checks.get(veto_item__code="V2")
+    client = client_for("unit_a")
+    refused = client.post(url("assessment_edit", assessment.pk), {f"veto_{check.pk}": "on"})
+    assert refused.status_code == 200 and "data-form-errors" in refused.content.decode()
+    check.refresh_from_db()
+    assert not check.is_triggered
+    done = client.post(url("assessment_edit", assessment.pk), {f"veto_{check.pk}": "on",
+                                                               f"veto_note_{check.pk}": "自查发现台账补记"})  # fmt: skip
+    assert done.status_code == 302
+    check.refresh_from_db()
+    assessment.refresh_from_db()
+    assert check.is_triggered and assessment.is_vetoed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -58,10 +59,28 @@ class ScoreSheetMixin:
             self._editable = selectors.assessment_is_editable(user=self.request.user, assessment=self.object)
         return self._editable
 
+    def veto_checks(self):
+        if not hasattr(self, "_veto_checks"):
+            self._veto_checks = (
+                list(
+                    self.object.veto_checks.select_related("veto_item", "veto_event").order_by(
+                        "veto_item__sort"
+                    )
+                )
+                if self.object is not None
+                else []
+            )
+        return self._veto_checks
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["items"] = self.scored_items()
+        kwargs["veto_checks"] = self.veto_checks() if self.is_editable() else []
         return kwargs
+
+    def save_veto_checks(self, form):
+        for check, triggered, note in form.veto_changes():
+            services.veto_check_set(actor=self.request.user, check=check, is_triggered=triggered, note=note)
 
     def get_initial(self):
         initial = {}
@@ -103,9 +122,16 @@ class ScoreSheetMixin:
                 "system": self.object.system if self.object else None,
                 "rows": rows,
                 "editable": self.is_editable(),
-                "veto_checks": list(self.object.veto_checks.select_related("veto_item", "veto_event"))
-                if self.object
-                else [],
+                "veto_rows": [
+                    {
+                        "check": check,
+                        "field": form[f"veto_{check.pk}"] if f"veto_{check.pk}" in form.fields else None,
+                        "note_field": form[f"veto_note_{check.pk}"]
+                        if f"veto_note_{check.pk}" in form.fields
+                        else None,
+                    }
+                    for check in self.veto_checks()
+                ],
             }
         )
         return context
@@ -150,7 +176,9 @@ class AssessmentEditView(ScoreSheetMixin, ScopedEditView):
         return context
 
     def perform(self, form):
-        services.assessment_save(actor=self.request.user, assessment=self.object, scores=form.scores())
+        with transaction.atomic():
+            services.assessment_save(actor=self.request.user, assessment=self.object, scores=form.scores())
+            self.save_veto_checks(form)
         return self.object
 
 
@@ -390,10 +418,14 @@ class ReviewView(ScoreSheetMixin, ScopedEditView):
         return context
 
     def perform(self, form):
-        services.review_save(
-            actor=self.request.user, candidate=self.candidate, scores=form.scores(),
-            submit=bool(self.request.POST.get("submit")),
-        )  # fmt: skip
+        submit = bool(self.request.POST.get("submit"))
+        with transaction.atomic():
+            if form.veto_changes():
+                # Veto checks first, while the review is still a draft.
+                self.save_veto_checks(form)
+            services.review_save(
+                actor=self.request.user, candidate=self.candidate, scores=form.scores(), submit=submit
+            )
         return self.candidate
 
 
