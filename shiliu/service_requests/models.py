@@ -323,9 +323,13 @@ class ServiceRequest(ScopedModel):
                 ],
             ),  # fmt: skip
             models.Index(fields=["submitted_at", "id"], name="sr_request_submitted_id"),
-            models.Index(fields=["lead_department", "submitted_at"], name="sr_request_dept_submitted"),
-            models.Index(fields=["status", "id"], name="sr_request_status_id"),
-            models.Index(fields=["category", "id"], name="sr_request_category_id"),
+            # Equality filters carrying the default keyset order (-submitted_at, -id): page 1 and page N read the
+            # index in order on both databases.
+            models.Index(
+                fields=["lead_department", "submitted_at", "id"], name="sr_request_dept_submitted_id"
+            ),
+            models.Index(fields=["status", "submitted_at", "id"], name="sr_request_status_submitted"),
+            models.Index(fields=["category", "submitted_at", "id"], name="sr_request_category_submitted"),
             models.Index(
                 fields=["next_due", "id"], name="sr_request_next_due", condition=Q(next_due__isnull=False)
             ),
