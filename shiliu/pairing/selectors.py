@@ -269,42 +269,56 @@ def year_choices(queryset: QuerySet, field: str) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- figures
 
 
+# The ledgers whose totals are grouped, by the field and the values they group by. A row of ``_ledger_totals`` is
+# told apart by its key alone: a ledger's name for the others, one of these values for these two.
+GROUPED_LEDGERS = {
+    "projects": ("status", frozenset(ProjectStatus.values)),
+    "assessments": ("grade", frozenset(Grade.values)),
+}
+UNGROUPED_LEDGERS = ("funds", "pairings", "visits", "outcomes")
+assert len(set(UNGROUPED_LEDGERS).union(*(values for _f, values in GROUPED_LEDGERS.values()))) == (
+    len(UNGROUPED_LEDGERS) + sum(len(values) for _f, values in GROUPED_LEDGERS.values())
+), "the keys of the ledger totals must not collide"
+
+
 def _ledger_totals(*, user, filters: Mapping, within) -> dict[tuple[str, str], tuple]:
     """The totals of the six ledgers behind the figures, in one statement: a ``UNION ALL`` of one aggregate per
     ledger, each over exactly the rows of its list (the same scope and the same conditions as the list selectors).
 
-    Returns ``(ledger, key) -> (count, amount, a, b)``; ``key`` is the project status or the assessment grade
-    (``""`` for the ungrouped ledgers). A ledger outside the scope gives no row."""
+    Returns ``(ledger, key) -> (count, x, y)``: ``key`` is the project status or the assessment grade (``""`` for
+    the ungrouped ledgers); ``x`` and ``y`` are the ledger's sums (funds: amount; visits: people; projects: amount,
+    beneficiaries; outcomes: jobs arranged, problems solved). A ledger outside the scope gives no row. The union
+    has four columns (key, count, two sums): every column costs Django time to build and compile in six parts.
+    """
     submitted = dict(filters) | {"status": AssessmentStatus.SUBMITTED}
     parts = [
-        # ledger, model, conditions, grouped by, amount, a, b
-        ("funds", PairingFund, _record_q(PairingFund, user=user, filters=filters, within=within), None,
-         Sum("amount"), None, None),
-        ("pairings", Pairing, _pairing_q(user=user, filters=filters, within=within), None, None, None, None),
-        ("visits", PairingVisit, _record_q(PairingVisit, user=user, filters=filters, within=within), None,
-         None, Sum("people"), None),
+        # ledger, model, conditions, x, y (funds first: its amount column types the union's ``x`` on SQLite)
+        ("funds", PairingFund, _record_q(PairingFund, user=user, filters=filters, within=within),
+         Sum("amount"), None),
+        ("pairings", Pairing, _pairing_q(user=user, filters=filters, within=within), None, None),
+        ("visits", PairingVisit, _record_q(PairingVisit, user=user, filters=filters, within=within),
+         Sum("people"), None),
         ("projects", PairingProject, _record_q(PairingProject, user=user, filters=filters, within=within),
-         "status", Sum("amount"), Sum("beneficiaries"), None),
-        ("outcomes", PairingOutcome, _record_q(PairingOutcome, user=user, filters=filters, within=within), None,
-         None, Sum("jobs_arranged"), Sum("problems_solved")),
-        ("assessments", PairingAssessment, _assessment_q(user=user, filters=submitted, within=within), "grade",
-         None, None, None),
+         Sum("amount"), Sum("beneficiaries")),
+        ("outcomes", PairingOutcome, _record_q(PairingOutcome, user=user, filters=filters, within=within),
+         Sum("jobs_arranged"), Sum("problems_solved")),
+        ("assessments", PairingAssessment, _assessment_q(user=user, filters=submitted, within=within), None, None),
     ]  # fmt: skip
     zero = Value(0)
     statements = []
-    for ledger, model, q, group, amount, a, b in parts:
+    for ledger, model, q, x, y in parts:
         qs = _narrowed(visible_to(model.objects.order_by(), user), q)
-        statements.append(
-            # A constant is no grouping: the ungrouped ledgers give exactly one row, even over no records.
-            qs.values(ledger=Value(ledger), key=F(group) if group else Value("")).annotate(
-                n=Count("id"), amount=amount or zero, a=a or zero, b=b or zero
-            )
-        )
+        group = GROUPED_LEDGERS.get(ledger)
+        # A constant is no grouping: the ungrouped ledgers give exactly one row, even over no records.
+        key = F(group[0]) if group else Value(ledger)
+        statements.append(qs.values(key=key).annotate(n=Count("id"), x=x or zero, y=y or zero))
     first, *rest = statements
-    return {
-        (row["ledger"], row["key"]): (row["n"], row["amount"], row["a"], row["b"])
-        for row in first.union(*rest, all=True)
-    }
+    totals = {}
+    for row in first.union(*rest, all=True):
+        key = row["key"]
+        ledger = next((name for name, (_f, values) in GROUPED_LEDGERS.items() if key in values), key)
+        totals[(ledger, "" if ledger == key else key)] = (row["n"], row["x"], row["y"])
+    return totals
 
 
 def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figure]:
@@ -362,7 +376,7 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
     visits, visit_url = records(visit_list), url("visit_list")
     figures["visits"] = Figure("visits", _("Visits"), int(total("visits", 0)), visits, visit_url)
     figures["visit_people"] = Figure(
-        "visit_people", _("People on visits"), int(total("visits", 2)), visits, visit_url
+        "visit_people", _("People on visits"), int(total("visits", 1)), visits, visit_url
     )
     figures["funds"] = Figure(
         "funds", _("Funds invested (yuan)"), money(total("funds", 1)), records(fund_list), url("fund_list")
@@ -391,10 +405,10 @@ def pairing_figures(*, user, area=None, start=None, end=None) -> dict[str, Figur
     )  # fmt: skip
     outcomes, outcome_url = records(outcome_list), url("outcome_list")
     figures["jobs_arranged"] = Figure(
-        "jobs_arranged", _("Jobs arranged"), int(total("outcomes", 2)), outcomes, outcome_url
+        "jobs_arranged", _("Jobs arranged"), int(total("outcomes", 1)), outcomes, outcome_url
     )
     figures["problems_solved"] = Figure(
-        "problems_solved", _("Problems solved"), int(total("outcomes", 3)), outcomes, outcome_url
+        "problems_solved", _("Problems solved"), int(total("outcomes", 2)), outcomes, outcome_url
     )
     submitted = {"status": AssessmentStatus.SUBMITTED}
     by_grade = {key: int(row[0]) for (ledger, key), row in totals.items() if ledger == "assessments"}
