@@ -162,3 +162,19 @@ def seed_creation(*, scale: str, stdout=None) -> dict[str, int]:
     if stdout is not None:
         stdout.write(f"creation: {added['candidates']} candidates")
     return added
+
+
+def flush_creation() -> None:
+    """Delete the demo province's creation records (for ``seed_demo --flush``, before the org tree goes): titles
+    (their checks, rectifications, revocations and events cascade), candidates (assessments, scores, evidence,
+    visits, notices and objections cascade), batches, veto events and snapshots. The demo systems stay: they are
+    platform-wide configuration."""
+    from shiliu.orgs.demo import DEMO_PREFIX
+
+    from .models import GapSnapshot, Title, VetoEvent
+
+    GapSnapshot.objects.filter(area_path__startswith=DEMO_PREFIX).delete()
+    Title.objects.filter(area_path__startswith=DEMO_PREFIX).delete()
+    Candidate.objects.filter(area_path__startswith=DEMO_PREFIX).delete()
+    Batch.objects.filter(area_path__startswith=DEMO_PREFIX).delete()
+    VetoEvent.objects.filter(area_path__startswith=DEMO_PREFIX).delete()

@@ -375,7 +375,7 @@ def review_table(*, user, candidate: Candidate) -> dict:
     return {"reviews": reviews, "final": final, "rows": rows}
 
 
-EVIDENCE_SOURCES = ("activity", "publicity", "pairing", "pairing_project", "honour")
+EVIDENCE_SOURCES = ("activity", "publicity", "pairing", "pairing_project", "honour", "requests")
 
 
 def evidence_search(
@@ -439,6 +439,29 @@ def evidence_search(
         for r in qs.order_by("-decision_date", "-id")[:limit]:
             rows.append({"source": source, "content_type": "honors.honour", "id": r.pk, "label": str(r),
                          "date": r.decision_date, "url": _abs_url(r)})  # fmt: skip
+    elif source == "requests" and candidate is not None:
+        # Request statistics are figures, not records: a row carries the figure's link (its drill-down list) and
+        # is added as evidence of kind "figure" with that URL (``content_type`` is empty).
+        rows.extend(_request_rows(user=user, candidate=candidate))
+    return rows
+
+
+def _request_rows(*, user, candidate: Candidate) -> list[dict]:
+    try:
+        from shiliu.service_requests.selectors import request_figures
+    except ImportError:
+        return []
+    area = candidate.unit.area if candidate.unit_id else candidate.area
+    start, end = datetime.date(candidate.year, 1, 1), datetime.date(candidate.year, 12, 31)
+    rows = []
+    for key, figure in request_figures(user=user, area=area, start=start, end=end).items():
+        if figure.value is None:
+            continue
+        unit = "%" if key.endswith("_rate") else ""
+        rows.append({
+            "source": "requests", "content_type": "", "id": key, "date": None, "url": figure.url,
+            "label": f"{area.name} {candidate.year} {figure.label}: {figure.value}{unit}",
+        })  # fmt: skip
     return rows
 
 

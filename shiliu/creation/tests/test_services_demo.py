@@ -41,3 +41,18 @@ def test_demo_seeder_is_idempotent_with_a_named_candidate(tree):
     named = Candidate.objects.get(stage="named")
     assert named.events.count() >= 10 and named.final_score >= 90
     assert seed_creation(scale="tiny") == {"batches": 0, "candidates": 0}
+
+
+def test_flush_creation_removes_the_demo_provinces_records(tree):
+    from shiliu.creation.demo import flush_creation
+    from shiliu.creation.models import Batch
+
+    make_user("demo_city_office", "office", tree.city)
+    make_user("demo_county_office", "office", tree.county_a)
+    make_user("demo_unit", "unit", tree.village_a, tree.unit_a)
+    make_unit(tree.village_a, "演示社区9", "community")
+    seed_creation(scale="tiny")
+    assert Candidate.objects.exists() and Title.objects.exists()
+    flush_creation()
+    assert not Candidate.objects.exists() and not Title.objects.exists() and not Batch.objects.exists()
+    assert IndicatorSystem.objects.filter(is_demo=True).count() == 2  # configuration stays

@@ -97,3 +97,12 @@ def test_veto_event_list_scope(tree):
     assert list(selectors.veto_event_list(user=tree.city_office)) == [event]
     assert list(selectors.veto_event_list(user=tree.office_b)) == []
     assert list(selectors.veto_event_list(user=tree.office_a, filters={"status": "entered"})) == [event]
+
+
+def test_evidence_search_offers_request_statistics_as_figures(two):
+    tree, a, b = two
+    rows = selectors.evidence_search(user=tree.unit_user_a, source="requests", candidate=a)
+    by_id = {r["id"]: r for r in rows}
+    assert "requests" in by_id and by_id["requests"]["content_type"] == ""
+    assert by_id["requests"]["url"].startswith("/requests/") and "area=" in by_id["requests"]["url"]
+    assert not any(r["id"].endswith("_rate") for r in rows)  # no requests: no rate to offer
