@@ -381,6 +381,8 @@ def test_each_reviewer_sees_own_scores_only(world):
     first_view = client_for("office_a").get(url("candidate_detail", world.cand.pk)).content.decode()
     assert f'href="{url("review_edit", draft.pk)}"' not in first_view  # another reviewer's draft stays hidden
     assert client_for("office_a2").get(url("review_edit", draft.pk)).status_code == 302  # own draft → editor
+    assert client_for("office_a").get(url("review_edit", draft.pk)).status_code == 404
+    assert client_for("city_office").get(url("review_edit", draft.pk)).status_code == 404
 
 
 # ---------------------------------------------------------------- gap list

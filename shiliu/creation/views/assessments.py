@@ -448,6 +448,12 @@ class ReviewDetailView(ScoreSheetMixin, ScopedEditView):
         assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"], action=VIEW)
         if assessment.kind == AssessmentKind.SELF:
             raise Http404
+        if (
+            assessment.kind == AssessmentKind.REVIEW
+            and not assessment.is_locked
+            and assessment.reviewer_id != self.request.user.pk
+        ):
+            raise Http404  # another reviewer's draft stays with that reviewer
         return assessment
 
     def get(self, request, *args, **kwargs):
