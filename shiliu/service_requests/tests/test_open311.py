@@ -491,3 +491,15 @@ def test_descriptions_are_withheld_before_review_for_ethnic_cases_and_when_switc
     assert by_id[normal.ticket]["description"] == normal.description
     with override_settings(OPEN311_PUBLIC_DESCRIPTIONS=False):
         assert all(i["description"] == "" for i in api.get(f"{BASE}/requests.json").json())
+
+
+@override_settings(ROOT_URLCONF="shiliu.urls")
+def test_mounted_at_open311_v2_by_the_project_urls(api):
+    from django.urls import clear_url_caches, reverse
+
+    clear_url_caches()
+    try:
+        assert reverse("open311:service_list", kwargs={"fmt": "json"}) == "/open311/v2/services.json"
+        assert api.get("/open311/v2/services.xml").status_code == 200
+    finally:
+        clear_url_caches()
