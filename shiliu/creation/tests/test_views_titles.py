@@ -4,6 +4,7 @@ revocation with its decision record, re-verification, veto confirmation flagging
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from shiliu.creation.choices import CandidateStage, RectificationStatus, TitleStatus, VetoEventStatus
 from shiliu.creation.models import AnnualCheck, Batch, Rectification, Title, VetoEvent
@@ -93,6 +94,10 @@ def test_revocation_needs_reason_and_decision_record(titled):
     page = office.get(url("title_detail", titled.title.pk)).content.decode()
     assert "撤〔2026〕1号" in page and 'data-title-event="revoked"' in page
     assert "data-title-step" not in page  # nothing follows a revocation
+    # The decision document is uploaded onto the revocation record.
+    revocation = titled.title.revocation
+    upload = reverse("core:attachment_upload", args=["creation", "revocation", revocation.pk])
+    assert upload in page
 
 
 def test_reverify_extends_validity(titled):

@@ -128,6 +128,7 @@ class TitleDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         title, user = self.object, self.request.user
         holder = {"unit": title.unit_id} if title.unit_id else {"area": title.area_id, "unit__isnull": True}
+        revocation = getattr(title, "revocation", None) if title.status == TitleStatus.REVOKED else None
         context.update(
             {
                 "steps": title_steps(user, title),
@@ -136,9 +137,7 @@ class TitleDetailView(ScopedDetailView):
                 "rectifications": list(
                     title.rectifications.select_related("closed_by").order_by("deadline", "id")
                 ),
-                "revocation": getattr(title, "revocation", None)
-                if title.status == TitleStatus.REVOKED
-                else None,
+                "revocation": revocation,
                 "veto_events": list(
                     selectors.veto_event_list(user=user, filters={})
                     .filter(**holder)
@@ -146,7 +145,8 @@ class TitleDetailView(ScopedDetailView):
                 ),
                 "may_close": is_office(user) and can_change(user, title),
                 "open_rectification": RectificationStatus.OPEN,
-                "panel": attachment_panel(user, title),
+                # A revoked title's files are the decision record; otherwise the title's own (certificate, plaque).
+                "panel": attachment_panel(user, revocation) if revocation else attachment_panel(user, title),
                 "is_flagged": title.status == TitleStatus.UNDER_REVIEW,
             }
         )
