@@ -248,6 +248,8 @@ class RequestSheet(Sheet):
             "department": found[0],
             "result": v.get("result"),
             "result_reason": v.get("result_reason") or "",
+            "reply_note": v.get("reply_note") or "",
+            "address": v.get("address") or "",
             "rating": v.get("rating") or None,
             "unit": unit,
             "ticket": ticket or None,

@@ -82,6 +82,7 @@ def test_import_creates_closed_requests_with_their_timestamps(tree, tmp_path):
     assert first.status == S.CLOSED and first.lead_department == tree.dept
     assert first.submitted_at.year == 2024 and first.closed_at.month == 3
     assert first.requester_phone == "13800000000" and first.rating == "satisfied"
+    assert first.reply_note == "已协调" and first.address == "团结社区"
     second = ServiceRequest.objects.get(description="房屋漏水")
     assert second.result == "partly" and second.result_reason == "需业主配合" and second.priority == "urgent"
     assert RequestEvent.objects.filter(request=first).exists()
