@@ -441,15 +441,32 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
                 area_rows.append((area_id, path, system))
     systems = {row[-1].pk: row[-1] for row in unit_rows} | {row[-1].pk: row[-1] for row in area_rows}
 
-    # One grouped measurement per distinct source for all subjects.
-    wanted: dict[str, tuple[str, dict]] = {}
-    for system in systems.values():
-        for leaf in leaves(system):
-            if leaf.source_key:
-                node_params = json.loads(leaf.source_key.split(":", 1)[1])
-                wanted[leaf.source_key] = (leaf.source, node_params)
+    # Open candidates of the year, and the units/areas they stand for that the loop above did not take
+    # (a unit archived since, an older system): their records are measured too.
+    candidates = Candidate.objects.filter(year=year, stage__in=list(OPEN_STAGES))
+    if within:
+        candidates = candidates.filter(area_path__startswith=within)
+    cand_rows = list(candidates.values_list("id", "unit_id", "area_id", "area_path", "level", "system_id"))
+    cand_systems = {s.pk: s for s in IndicatorSystem.objects.filter(pk__in={c[5] for c in cand_rows})}
     unit_tuples = [(u, a, p, t) for u, a, p, t, _s in unit_rows]
     area_tuples = [(a, p) for a, p, _s in area_rows]
+    extra_unit_ids = {c[1] for c in cand_rows if c[1]} - {row[0] for row in unit_rows}
+    if extra_unit_ids:
+        unit_tuples += list(
+            Unit.objects.filter(pk__in=extra_unit_ids).values_list(
+                "id", "area_id", "area_path", "unit_type__code"
+            )
+        )
+    extra_area_ids = {c[2] for c in cand_rows if not c[1]} - {row[0] for row in area_rows}
+    if extra_area_ids:
+        area_tuples += list(Area.objects.filter(pk__in=extra_area_ids).values_list("id", "path"))
+
+    # One grouped measurement per distinct source for all subjects.
+    wanted: dict[str, tuple[str, dict]] = {}
+    for system in [*systems.values(), *cand_systems.values()]:
+        for leaf in leaves(system):
+            if leaf.source_key:
+                wanted[leaf.source_key] = (leaf.source, json.loads(leaf.source_key.split(":", 1)[1]))
     values: dict[str, dict[str, Decimal]] = {}
     for key, (source, params) in wanted.items():
         values[key] = measure_many(
@@ -502,11 +519,7 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
         snapshot(system, f"a{area_id}", area_id=area_id, path=path, veto=_area_veto(path, veto_paths))
         stats["areas"] += 1
 
-    # Open candidates of the year: their own (final, else self) points, record suggestions where unscored.
-    candidates = Candidate.objects.filter(year=year, stage__in=list(OPEN_STAGES))
-    if within:
-        candidates = candidates.filter(area_path__startswith=within)
-    cand_rows = list(candidates.values_list("id", "unit_id", "area_id", "area_path", "level", "system_id"))
+    # Open candidates: their own (final, else self) points, record suggestions where unscored.
     cand_systems_seen = {c[5] for c in cand_rows}
     if cand_rows:
         ids = [c[0] for c in cand_rows]
@@ -538,25 +551,6 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
             VetoCheck.objects.filter(assessment__candidate_id__in=ids, is_triggered=True)
             .values_list("assessment__candidate_id", flat=True)
         )  # fmt: skip
-        cand_systems = {s.pk: s for s in IndicatorSystem.objects.filter(pk__in={c[5] for c in cand_rows})}
-        measured_units = {row[0] for row in unit_rows}
-        extra_ids = {c[1] for c in cand_rows if c[1] and c[1] not in measured_units}
-        if extra_ids:
-            # Candidates whose unit was not measured above (archived since, or assessed under an older system).
-            extra_units = list(
-                Unit.objects.filter(pk__in=extra_ids).values_list(
-                    "id", "area_id", "area_path", "unit_type__code"
-                )
-            )
-            for system in {cand_systems[c[5]] for c in cand_rows if c[1] in extra_ids}:
-                for leaf in leaves(system):
-                    if leaf.source_key:
-                        params = json.loads(leaf.source_key.split(":", 1)[1])
-                        values.setdefault(leaf.source_key, {}).update(
-                            measure_many(
-                                user=SYSTEM, source=leaf.source, params=params, year=year, units=extra_units
-                            )
-                        )
         for cand_id, unit_id, area_id, path, level, system_id in cand_rows:
             veto = veto_units.get(unit_id, VetoStatus.CLEAR) if unit_id else _area_veto(path, veto_paths)
             if cand_id in vetoed_by_check:

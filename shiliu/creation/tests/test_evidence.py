@@ -238,3 +238,18 @@ def test_gap_list_of_the_demo_system_reads_each_source_once(tree, django_assert_
         gaps = gap_list(user=tree.unit_user_a, candidate=candidate)
     assert len(gaps.items) == 17 and gaps.pass_line == 90  # 16 items and the bonus item
     assert gaps.peers.type_count == 1 and gaps.peers.computed_at is not None  # the other community
+
+
+def test_snapshot_of_a_candidate_under_an_older_system_measures_its_own_items(world):
+    tree, system, candidate = world
+    newer = make_system(name="东城区新体系")
+    newer.area, newer.area_path = tree.county_a, tree.county_a.path  # more specific: the unit's system now
+    newer.save()
+    newer.indicators.filter(code="A2").update(source_params={"activity_type": "theory_study"})
+    compute_snapshots(year=2025)
+    unit_snap = GapSnapshot.objects.get(subject_key=f"u{tree.unit_a.pk}")
+    cand_snap = GapSnapshot.objects.get(subject_key=f"c{candidate.pk}")
+    assert unit_snap.system == newer and cand_snap.system == system
+    a2_new, a2_old = newer.indicators.get(code="A2"), system.indicators.get(code="A2")
+    assert {r[0]: r[4] for r in unit_snap.items}[a2_new.pk] == 0  # no theory-study activities
+    assert {r[0]: r[4] for r in cand_snap.items}[a2_old.pk] == 3  # all activities of the year
