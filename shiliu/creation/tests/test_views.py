@@ -242,6 +242,8 @@ def test_full_path_through_the_pages(world):
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.DISMISSED
     assert office.post(url("candidate_approve", world.cand.pk)).status_code == 302
+    naming_form = office.get(url("candidate_name", world.cand.pk)).content.decode()
+    assert "data-step-context" in naming_form and world.batch.name in naming_form
     named = office.post(
         url("candidate_name", world.cand.pk),
         {"document_number": "东城创〔2026〕3号", "named_on": today.isoformat()},

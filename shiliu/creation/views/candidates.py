@@ -289,7 +289,7 @@ class CandidateStepView(ScopedEditView):
             raise Http404
 
     def get_template_names(self):
-        return ["core/confirm.html"] if self.spec.form is ConfirmForm else ["core/form.html"]
+        return ["creation/step_form.html"]
 
     def get_initial(self):
         from django.utils import timezone
