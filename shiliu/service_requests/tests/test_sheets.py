@@ -123,3 +123,22 @@ def test_only_the_office_imports(tree):
     assert not sheet.can_import(tree.dept_user)
     assert not sheet.can_import(tree.grid_user)
     assert not sheet.can_import(tree.leader)
+
+
+def test_template_download_and_reimport_of_an_export_refuses_known_tickets(tree, tmp_path):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(tree.office_a)
+    template = client.get(reverse("exchange:template", args=["requests"]))
+    assert template.status_code == 200
+    content = template.content if not template.streaming else b"".join(template.streaming_content)
+    headers = [
+        c for c in next(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)) if c
+    ]
+    assert any("工单编号" in str(h) for h in headers) and any("办结时间" in str(h) for h in headers)
+    closed = make_request(tree.grid_a, status=S.CLOSED, lead=tree.dept)
+    exported = client.get(reverse("exchange:export", args=["requests"]))
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(exported.streaming_content))
+    report = import_dry_run(actor=tree.office_a, sheet="requests", path=path)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "工单编号")], report.errors
+    assert ServiceRequest.objects.get() == closed

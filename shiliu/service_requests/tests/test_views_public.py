@@ -181,3 +181,14 @@ def test_photos_sent_with_the_public_form_are_attached(tree):
                     photos=[SimpleUploadedFile("x.png", b"not an image", content_type="image/png")])  # fmt: skip
     refused = resident("10.0.0.3").post(URL, bad)
     assert refused.status_code == 400 and ServiceRequest.objects.count() == 1
+
+
+def test_failed_lookups_are_rate_limited_per_address(tree, settings):
+    settings.REQUESTS_PUBLIC_RATE_LIMIT = 2
+    r = make_request(tree.grid_a)
+    client = resident("10.7.7.7")
+    url = reverse("service_requests:public_lookup")
+    for code in ("SR-2222-3333-44", "SR-2222-3333-45"):
+        assert client.get(url, {"ticket": code}).status_code == 404
+    assert client.get(url, {"ticket": r.ticket}).status_code == 429
+    assert resident("10.7.7.8").get(url, {"ticket": r.ticket}).status_code == 200
