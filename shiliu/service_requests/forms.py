@@ -86,7 +86,10 @@ class CategoryTreeIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for category, depth in category_tree():
-            yield (forms.models.ModelChoiceIteratorValue(category.pk, category), "\u2003" * depth + category.name)
+            yield (
+                forms.models.ModelChoiceIteratorValue(category.pk, category),
+                "\u2003" * depth + category.name,
+            )
 
     def __len__(self):
         return RequestCategory.objects.filter(is_active=True).count() + (self.field.empty_label is not None)
@@ -537,7 +540,9 @@ class RankingSettingsForm(StyledForm):
     weight_response = forms.IntegerField(
         label=_("Weight of the response rate, in percent"), min_value=0, max_value=100
     )
-    weight_on_time = forms.IntegerField(label=_("Weight of the on-time rate, in percent"), min_value=0, max_value=100)
+    weight_on_time = forms.IntegerField(
+        label=_("Weight of the on-time rate, in percent"), min_value=0, max_value=100
+    )
     weight_resolution = forms.IntegerField(
         label=_("Weight of the resolution rate, in percent"), min_value=0, max_value=100
     )
