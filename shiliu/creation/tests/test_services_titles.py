@@ -147,3 +147,16 @@ def test_dismissed_veto_event_changes_nothing(tree):
     title.refresh_from_db()
     assert title.status == TitleStatus.ACTIVE
     assert services.veto_status_for(unit=tree.unit_a, area=None, year=TODAY.year) == VetoStatus.CLEAR
+
+
+def test_daily_command_expires_titles_and_computes_gap_lists(tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = title_for(tree.office_a, unit=tree.unit_a, named_on=TODAY - 5 * 365 * DAY - 10 * DAY)
+    Title.objects.filter(pk=old.pk).update(status=TitleStatus.ACTIVE)
+    out = StringIO()
+    call_command("creation_daily", stdout=out)  # the test settings run tasks immediately
+    old.refresh_from_db()
+    assert old.status == TitleStatus.EXPIRED and "titles expired: 1" in out.getvalue()
