@@ -371,3 +371,16 @@ def _finish(sim) -> _Sim:
         r.ethnic_factors_set_by, r.ethnic_factors_set_at = sim.office, r.accepted_at
     refresh_clock(r, cal=sim.cal, rules=sim.rules, now=sim.now)
     return sim
+
+
+def flush_service_requests() -> None:
+    """Delete the demo province's requests (with their events, assists, reminders and extensions), visits, grid
+    assignments, routing rules and ranking settings (for ``seed_demo --flush``; run before the org tree goes)."""
+    from shiliu.orgs.demo import DEMO_PREFIX
+
+    with transaction.atomic():
+        demo = ServiceRequest.objects.filter(area_path__startswith=DEMO_PREFIX)
+        ServiceRequest.objects.filter(duplicate_of__in=demo).update(duplicate_of=None)
+        demo.delete()
+        for model in (GridVisit, GridAssignment, RoutingRule, RankingSettings):
+            model.objects.filter(area_path__startswith=DEMO_PREFIX).delete()

@@ -57,3 +57,18 @@ def test_demo_requests_are_varied_idempotent_and_counted():
     first = sweep_deadlines()
     assert sweep_deadlines()["reminders"] == 0 and first["requests"] >= 0
     assert not seed_service_requests(scale="province")
+
+
+def test_flush_removes_the_demo_requests_and_the_reseed_is_the_same():
+    from shiliu.service_requests.demo import flush_service_requests
+
+    seed()
+    before = snapshot()
+    flush_service_requests()
+    assert (
+        not ServiceRequest.objects.exists()
+        and not RoutingRule.objects.exists()
+        and not GridVisit.objects.exists()
+    )
+    seed_service_requests(scale="tiny")
+    assert [row[:3] for row in snapshot()] == [row[:3] for row in before]  # same refs, tickets, states
