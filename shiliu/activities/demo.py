@@ -84,6 +84,11 @@ def _day(rng: random.Random, first: datetime.date, last: datetime.date, septembe
     return first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
 
 
+def _natural(row) -> tuple[str, str]:
+    """Sort key of units and venues: path, then name, compared by code point on every database."""
+    return (row.area_path, row.name)
+
+
 def seed_activities(*, scale: str, stdout=None) -> dict[str, int]:
     """Seed the demo campaigns, activities and publicity items; returns the numbers of rows added."""
     if scale not in SIZES:
@@ -105,9 +110,9 @@ def seed_activities(*, scale: str, stdout=None) -> dict[str, int]:
         Unit.objects.filter(area_path__startswith=city.path, status=UnitStatus.ACTIVE)
         .exclude(unit_type__code="religious")
         .select_related("area")
-        .order_by("area_path", "name")
     )
-    venues = list(Venue.objects.filter(area_path__startswith=city.path).order_by("area_path", "name"))
+    units.sort(key=_natural)  # in Python: the database's collation of Chinese names differs between backends
+    venues = sorted(Venue.objects.filter(area_path__startswith=city.path), key=_natural)
     if not types or not units:
         return {}
     n_activities, n_publicity = SIZES[scale]

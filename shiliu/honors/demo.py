@@ -81,6 +81,11 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+def _natural(row) -> tuple[str, str]:
+    """Sort key of units and venues: path, then name, compared by code point on every database."""
+    return (row.area_path, row.name)
+
+
 def seed_honors(*, scale: str, stdout=None) -> dict[str, int]:
     """Seed the demo candidates and their honours through the services; returns the numbers of rows added."""
     if scale not in SIZES:
@@ -95,8 +100,8 @@ def seed_honors(*, scale: str, stdout=None) -> dict[str, int]:
         Unit.objects.filter(area_path__startswith=city.path, status=UnitStatus.ACTIVE)
         .exclude(unit_type__code="religious")
         .select_related("area")
-        .order_by("area_path", "name")
     )
+    units.sort(key=_natural)  # in Python: the database's collation of Chinese names differs between backends
     villages = list(Area.objects.filter(path__startswith=city.path, level=AreaLevel.VILLAGE).order_by("code"))
     counties = {a.path: a for a in Area.objects.filter(path__startswith=city.path, level=AreaLevel.COUNTY)}
     if not units:
