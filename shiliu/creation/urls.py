@@ -42,6 +42,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_edit"),
     path("scores/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence_add"),
     path("scores/<int:pk>/evidence/link/", views.EvidenceLinkView.as_view(), name="evidence_link"),
+    path("scores/<int:pk>/evidence/figure/", views.EvidenceFigureView.as_view(), name="evidence_figure"),
     path("scores/<int:pk>/evidence/search/", views.EvidencePickerView.as_view(), name="evidence_search"),
     path("evidence/<int:pk>/", views.EvidenceDetailView.as_view(), name="evidence_detail"),
     path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence_remove"),

@@ -459,3 +459,19 @@ def test_veto_check_on_the_self_assessment_needs_a_note(world):
     check.refresh_from_db()
     assessment.refresh_from_db()
     assert check.is_triggered and assessment.is_vetoed
+
+
+def test_request_statistics_linked_as_figure_evidence(world):
+    score = world.cand.assessments.get(kind=AssessmentKind.SELF).item_scores.get(indicator__code="A1")
+    client = client_for("unit_a")
+    picker = client.get(url("evidence_search", score.pk), {"source": "requests"}).content.decode()
+    assert 'data-record=":requests"' in picker and 'data-action="link-figure"' in picker
+    assert client.post(url("evidence_figure", score.pk), {"figure": "forged"}).status_code == 404
+    response = client.post(url("evidence_figure", score.pk), {"figure": "requests"})
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(item_score=score)
+    assert evidence.kind == "figure" and evidence.url.startswith("http") and "团结社区" in evidence.title
+    assert (
+        client_for("office_b").post(url("evidence_figure", score.pk), {"figure": "requests"}).status_code
+        == 404
+    )

@@ -6,6 +6,7 @@ from .assessments import (
     AssessmentSuggestView,
     EvidenceAddView,
     EvidenceDetailView,
+    EvidenceFigureView,
     EvidenceLinkView,
     EvidencePickerView,
     EvidenceRemoveView,
@@ -55,7 +56,7 @@ from .titles import (
 __all__ = [
     "STEPS", "TITLE_STEPS", "AssessmentEditView", "AssessmentSuggestView", "BatchCreateView", "BatchDetailView",
     "BatchEditView", "BatchListView", "CandidateCreateView", "CandidateDetailView", "CandidateListView",
-    "CheckListView", "EvidenceAddView", "EvidenceDetailView", "EvidenceLinkView", "EvidencePickerView",
+    "CheckListView", "EvidenceAddView", "EvidenceDetailView", "EvidenceFigureView", "EvidenceLinkView", "EvidencePickerView",
     "EvidenceRemoveView", "GapListView", "ItemCreateView", "ItemDeleteView", "ItemEditView", "ItemMoveView",
     "ObjectionResolveView", "RectificationCloseView", "RectificationListView", "ReviewDetailView", "ReviewView",
     "SystemCloneView", "SystemCreateView", "SystemDetailView", "SystemEditView", "SystemListView",

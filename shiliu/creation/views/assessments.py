@@ -30,6 +30,7 @@ EVIDENCE_SOURCES = (  # the sources of selectors.evidence_search, labelled
     ("pairing", gettext_lazy("Pairings")),
     ("pairing_project", gettext_lazy("Pairing projects")),
     ("honour", gettext_lazy("Honours")),
+    ("requests", gettext_lazy("Request statistics")),
 )
 
 
@@ -278,6 +279,36 @@ class EvidenceLinkView(SignedInMixin, View):
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("The record has been linked as evidence."))
+        return _back_to_item(score)
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+
+class EvidenceFigureView(SignedInMixin, View):
+    """POST ``figure``: add a request statistic of the candidate's area and year as evidence of kind "figure".
+
+    The figure is looked up again on the server (never taken from the form) and kept as its label and the link to
+    the list of requests behind it."""
+
+    def post(self, request, pk):
+        score = _item_score(request.user, pk)
+        key = request.POST.get("figure", "")
+        rows = selectors.evidence_search(
+            user=request.user, source="requests", candidate=score.assessment.candidate
+        )
+        row = next((r for r in rows if str(r["id"]) == key), None)
+        if row is None:
+            raise Http404
+        try:
+            services.evidence_add(
+                actor=request.user, item_score=score, kind="figure", title=row["label"][:200],
+                url=request.build_absolute_uri(row["url"]) if row["url"] else "", note=row["label"],
+            )  # fmt: skip
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The figure has been added as evidence."))
         return _back_to_item(score)
 
     def get(self, request, *args, **kwargs):
