@@ -329,6 +329,11 @@ def candidate_return(*, actor, candidate: Candidate, reason: str) -> Candidate:
     assessment = self_assessment(candidate)
     assessment.status = AssessmentStatus.DRAFT
     assessment.save(update_fields=["status", "updated_at"])
+    # Reviewers score the revised self-assessment again: their sheets and the final score reopen (kept as drafts).
+    candidate.assessments.exclude(kind=AssessmentKind.SELF).update(status=AssessmentStatus.DRAFT)
+    if candidate.final_score is not None:
+        candidate.final_score = None
+        save(actor, candidate, ["final_score"], check_scope=False)
     return _move(actor, candidate, CandidateStage.RETURNED, CandidateAction.RETURNED, reason)
 
 

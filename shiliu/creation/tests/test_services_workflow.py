@@ -351,3 +351,17 @@ def test_area_candidate_is_recommended_by_the_level_above_only(tree):
     with pytest.raises(NotVisible):
         services.candidate_recommend(actor=town_office, candidate=candidate)
     services.candidate_recommend(actor=tree.office_a, candidate=candidate)
+
+
+def test_return_during_review_reopens_the_reviewers_sheets(setup):
+    tree, system, batch = setup
+    candidate = advance(make_candidate(tree.unit_user_a, batch, unit=tree.unit_a), "preliminary_review",
+                        unit_actor=tree.unit_user_a, office=tree.office_a)  # fmt: skip
+    services.candidate_return(actor=tree.office_a, candidate=candidate, reason="材料需补充")
+    review = candidate.assessments.get(kind="review")
+    assert review.status == AssessmentStatus.DRAFT
+    candidate = advance(candidate, "preliminary_review", unit_actor=tree.unit_user_a, office=tree.office_a)
+    review.refresh_from_db()
+    assert (
+        review.status == AssessmentStatus.SUBMITTED and candidate.stage == CandidateStage.PRELIMINARY_REVIEW
+    )
