@@ -77,23 +77,23 @@ def test_a_new_deadline_gets_its_own_reminders(world):
 
 def test_chunks_and_a_killed_run(world, monkeypatch):
     requests = [due_request(world) for _ in range(5)]
-    original = RequestEvent.objects.bulk_create
+    original = tasks._insert_events
     calls = {"n": 0}
 
-    def dying(objs, *args, **kwargs):
+    def dying(created, now):
         calls["n"] += 1
+        original(created, now)
         if calls["n"] == 2:
             raise RuntimeError("worker killed")
-        return original(objs, *args, **kwargs)
 
-    monkeypatch.setattr(RequestEvent.objects, "bulk_create", dying)
+    monkeypatch.setattr(tasks, "_insert_events", dying)
     with pytest.raises(RuntimeError):
         sweep_deadlines(now=DUE + H, chunk_size=2)
-    # First chunk committed; the second rolled back entirely (no reminder without its event, sweep_at unchanged).
+    # First chunk committed; the second rolled back entirely (no reminder, no event, sweep_at unchanged).
     assert RequestReminder.objects.count() == 2
     assert RequestEvent.objects.filter(action=RequestAction.REMIND).count() == 2
     assert ServiceRequest.objects.filter(sweep_at=DUE - 2 * H).count() == 3
-    monkeypatch.setattr(RequestEvent.objects, "bulk_create", original)
+    monkeypatch.setattr(tasks, "_insert_events", original)
     assert sweep_deadlines(now=DUE + H, chunk_size=2) == {"requests": 3, "reminders": 3, "chunks": 2}
     assert all(kinds(r) == ["overdue"] for r in requests)
     assert sweep_deadlines(now=DUE + H, chunk_size=2)["reminders"] == 0
