@@ -13,11 +13,11 @@ class ActivitiesConfig(AppConfig):
         from shiliu.core.views import register_home_panel
 
         from . import views
-        from .demo import seed_activities
+        from .demo import flush_activities, seed_activities
 
         register(
             NavItem(_("Activities"), "activities:activity_list", group="ledgers", order=40),
             NavItem(_("Publicity"), "activities:publicity_list", group="ledgers", order=41),
         )
         register_home_panel(views.home_panel)
-        register_seeder("activities", seed_activities, order=30)
+        register_seeder("activities", seed_activities, order=30, flush=flush_activities)

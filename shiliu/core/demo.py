@@ -16,13 +16,14 @@ class Seeder:
     name: str
     func: Callable
     order: int = 100
+    flush: Callable | None = None  # removes the app's demo records (seed_demo --flush), run in reverse order
 
 
 _SEEDERS: dict[str, Seeder] = {}
 
 
-def register_seeder(name: str, func: Callable, *, order: int = 100) -> None:
-    _SEEDERS[name] = Seeder(name, func, order)
+def register_seeder(name: str, func: Callable, *, order: int = 100, flush: Callable | None = None) -> None:
+    _SEEDERS[name] = Seeder(name, func, order, flush)
 
 
 def seeders() -> list[Seeder]:

@@ -38,12 +38,10 @@ def menu_for(request) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        menu.append(
-            {
-                "label": item.label,
-                "url": url,
-                "icon": item.icon,
-                "active": request.path.startswith(url) and url != "/",
-            }
-        )
+        menu.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # Only the entry whose URL is the longest prefix of the current path is active: "/requests/" must not light
+    # up beside "/requests/visits/".
+    matches = [entry for entry in menu if entry["url"] != "/" and request.path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return menu

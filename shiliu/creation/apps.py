@@ -28,6 +28,6 @@ class CreationConfig(AppConfig):
         # Demo seeder (C1).
         from shiliu.core.demo import register_seeder
 
-        from .demo import seed_creation
+        from .demo import flush_creation, seed_creation
 
-        register_seeder("creation", seed_creation, order=80)
+        register_seeder("creation", seed_creation, order=80, flush=flush_creation)

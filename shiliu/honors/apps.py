@@ -13,11 +13,11 @@ class HonorsConfig(AppConfig):
         from shiliu.core.views import register_home_panel
 
         from . import views
-        from .demo import seed_honors
+        from .demo import flush_honors, seed_honors
 
         register(
             NavItem(_("Model candidates"), "honors:candidate_list", group="honors", order=60),
             NavItem(_("Honours"), "honors:honour_list", group="honors", order=61),
         )
         register_home_panel(views.home_panel)
-        register_seeder("honors", seed_honors, order=50)
+        register_seeder("honors", seed_honors, order=50, flush=flush_honors)

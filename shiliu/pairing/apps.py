@@ -13,7 +13,7 @@ class PairingConfig(AppConfig):
         from shiliu.core.views import register_home_panel
 
         from . import views
-        from .demo import seed_pairing
+        from .demo import flush_pairing, seed_pairing
 
         register(
             NavItem(_("Pairings"), "pairing:pairing_list", group="pairing", order=50),
@@ -25,4 +25,4 @@ class PairingConfig(AppConfig):
             NavItem(_("Assessment rulebooks"), "pairing:rulebook_list", group="pairing", order=56),
         )
         register_home_panel(views.home_panel)
-        register_seeder("pairing", seed_pairing, order=40)
+        register_seeder("pairing", seed_pairing, order=40, flush=flush_pairing)

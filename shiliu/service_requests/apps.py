@@ -11,9 +11,9 @@ class ServiceRequestsConfig(AppConfig):
         # Demo data (R1).
         from shiliu.core.demo import register_seeder
 
-        from .demo import seed_service_requests
+        from .demo import flush_service_requests, seed_service_requests
 
-        register_seeder("service_requests", seed_service_requests, order=60)
+        register_seeder("service_requests", seed_service_requests, order=60, flush=flush_service_requests)
 
         # Navigation (R2).
         from shiliu.core.navigation import NavItem, register

@@ -206,3 +206,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# A cache shared by every worker process (the public request form's rate limits count in it). The table is made by
+# the core migration 0003_cache_table (createcachetable); tests use a local-memory cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shiliu_cache",
+    }
+}

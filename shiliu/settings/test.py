@@ -7,3 +7,4 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.
 AXES_ENABLED = False
 MEDIA_ROOT = VAR_DIR / "test-private"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

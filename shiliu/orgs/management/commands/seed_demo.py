@@ -133,6 +133,10 @@ class Command(BaseCommand):
     def _flush(self) -> None:
         try:
             with transaction.atomic():
+                # The domain apps' demo records first (they protect units and areas), later apps before earlier.
+                for seeder in reversed(seeders()):
+                    if seeder.flush is not None:
+                        seeder.flush()
                 # Demo logins are detached, not deleted (their own records elsewhere stay); the seed re-attaches them.
                 User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).update(area=None, unit=None)
                 AreaStatistics.objects.filter(area_path__startswith=DEMO_PREFIX).delete()
