@@ -132,15 +132,14 @@ def test_no_records_skips_the_seeders_and_province_scale_is_left_alone():
 def test_the_flushers_remove_the_demo_ledger_records_and_the_reseed_is_the_same():
     """``seed_demo --flush`` deletes the demo org tree, which the ledger records protect: each app's flusher
     (``flush_<app>``, to be run in the reverse order of the seeders before the tree goes) removes them; seeding again
-    then gives the same records."""
-    from shiliu.activities.demo import flush_activities
-    from shiliu.honors.demo import flush_honors
-    from shiliu.pairing.demo import flush_pairing
-    from shiliu.venues.demo import flush_venues
+    then gives the same records. The flushers are the ones registered with the seeders, as seed_demo runs them."""
+    from shiliu.core.demo import seeders
 
     seed()
     first, before = counts(), snapshot()
-    for flush in (flush_honors, flush_pairing, flush_activities, flush_venues):
+    flushers = [s.flush for s in reversed(seeders()) if s.flush is not None]
+    assert {f.__name__ for f in flushers} >= {"flush_honors", "flush_pairing", "flush_activities", "flush_venues"}
+    for flush in flushers:
         flush()
     # campaigns are platform-wide, not demo-province records
     assert counts() == {name: n if name == "Campaign" else 0 for name, n in first.items()}
