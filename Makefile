@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install migrate seed messages i18n-check lint serve worker bench bench-ledgers browser-test clean
+.PHONY: demo test install migrate seed messages i18n-check lint serve worker bench bench-ledgers bench-requests bench-creation browser-test clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,8 @@ seed: migrate
 demo: seed
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker --queue-name default & WORKER=$$!; \
-	(while true; do $(PY) manage.py exchange_sweep >/dev/null 2>&1; $(PY) manage.py requests_sweep >/dev/null 2>&1; sleep 60; done) & SWEEPER=$$!; \
+	(i=0; while true; do $(PY) manage.py exchange_sweep >/dev/null 2>&1; $(PY) manage.py requests_sweep >/dev/null 2>&1; \
+	  [ $$((i % 360)) -eq 0 ] && $(PY) manage.py creation_daily >/dev/null 2>&1; i=$$((i + 1)); sleep 60; done) & SWEEPER=$$!; \
 	trap "kill $$WORKER $$SWEEPER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
@@ -50,6 +51,12 @@ bench: install messages
 
 bench-ledgers: install messages
 	$(PY) bench/ledgers.py
+
+bench-requests: install messages
+	$(PY) bench/requests.py
+
+bench-creation: install messages
+	$(PY) bench/creation.py
 
 clean:
 	rm -rf var/*.sqlite3* var/test-private
