@@ -217,16 +217,52 @@ def test_ranking_shows_formulas_hides_small_departments_and_links_every_figure(t
     body = response.content.decode()
     for kind in ("response", "on_time", "resolution", "satisfaction"):
         assert f'data-formula="{kind}"' in body
-    assert [row.department for row in response.context["rows"]] == [tree.dept]
+    assert [row["department"] for row in response.context["rows"]] == [tree.dept]
     assert response.context["ranking"].hidden == 1
     assert "石榴市民宗局" not in body
     assert 'id="ranking-data"' in body and "requests_ranking.js" in body
     # Every figure is a link to the list behind it, and that list holds exactly those requests.
     row = response.context["rows"][0]
-    listing = office.get(row.requests.url)
+    assert row["department"] == tree.dept
+    listing = office.get(row["requests_url"])
     assert listing.status_code == 200 and len(listing.context["rows"]) == 3
-    satisfied = office.get(row.satisfaction.url)
+    satisfied = office.get(row["rates"][3]["url"])
     assert satisfied.status_code == 200 and len(satisfied.context["rows"]) == 3
+
+
+def test_ranking_prints_rates_as_percentages_and_links_each_part_to_its_list(tree):
+    """Rates are fractions: 9 satisfied of 10 rated must read 90.0%, not 0.9%; the rate and its numerator link
+    to the 9 requests, the denominator to the 10."""
+    import re
+
+    from shiliu.service_requests.views.common import percent_text
+
+    assert percent_text(0.9) == "90.0%" and percent_text(1) == "100.0%" and percent_text(None) == "—"
+    now = timezone.now()
+    for n in range(10):
+        make_request(tree.grid_a, status=S.CLOSED, lead=tree.dept, submitted_at=now - datetime.timedelta(days=3),
+                     rating="satisfied" if n < 9 else "dissatisfied", rated_at=now)  # fmt: skip
+    office = client_for(tree.office_a)
+    response = office.get(reverse("service_requests:ranking"), {"period": "year", "year": now.year})
+    assert response.status_code == 200
+    body = response.content.decode()
+    cell = re.search(r'<td class="text-end" data-rate="satisfaction">(.*?)</td>', body, re.S).group(1)
+    assert ">90.0%</a>" in cell and "0.9%" not in cell.replace("90.0%", "")
+    links = {kind: url for url, kind in re.findall(r'<a href="([^"]+)" data-(?:figure|part)="(\w+)"', cell)}
+    assert set(links) == {"satisfaction_rate", "numerator", "denominator"}
+    row = response.context["rows"][0]
+    assert row["rates"][3]["text"] == "90.0%" and response.context["chart"]["series"][3]["values"] == [90.0]
+    for name, expected in (("satisfaction_rate", 9), ("numerator", 9), ("denominator", 10)):
+        url = links[name].replace("&amp;", "&")
+        assert "rate=satisfaction" in url and f"department={tree.dept.pk}" in url
+        listing = office.get(url)
+        assert listing.status_code == 200 and listing.context["total"] == expected, name
+    requests_link = re.search(r'<a href="([^"]+)" data-figure="requests">10</a>', body).group(1)
+    assert office.get(requests_link.replace("&amp;", "&")).context["total"] == 10
+    # The home panel shows the same rate as a percentage.
+    home = office.get(reverse("core:home")).content.decode()
+    assert re.search(r'data-figure="satisfaction_rate"[^>]*>\s*<div class="card-body"><div class="subheader">[^<]*'
+                     r'</div><div class="h2 mb-0">90.0%</div>', home)  # fmt: skip
 
 
 def test_office_removes_rules_after_confirmation(tree):

@@ -68,3 +68,8 @@ def parse_day(value) -> datetime.date | None:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def percent_text(fraction) -> str:
+    """A rate kept as a fraction 0..1 shown as a percentage with one decimal ("90.0%"); "—" without a value."""
+    return "—" if fraction is None else f"{fraction * 100:.1f}%"

@@ -54,6 +54,7 @@ from .common import (
     department_options,
     is_grid_worker,
     is_office,
+    percent_text,
     request_crumbs,
     requests_crumbs,
 )
@@ -513,5 +514,8 @@ def home_panel(request):
         "template": "service_requests/home_panel.html",
         "year": year,
         "counts": [figures["requests"], figures["closed"]],
-        "rates": [figures[f"{kind}_rate"] for kind in RateKind.values],
+        "rates": [
+            {"figure": figure, "text": percent_text(figure.value)}
+            for figure in (figures[f"{kind}_rate"] for kind in RateKind.values)
+        ],
     }
