@@ -84,6 +84,11 @@ def main() -> int:
         action="store_true",
         help="Only the reminder sweep, on the PostgreSQL database as it is.",
     )
+    parser.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="Skip the reminder sweep (keeps the sweep figures of the previous PostgreSQL result file).",
+    )
     parser.add_argument("--step", choices=["generate", "measure", "sqlite", "sweep"], help=argparse.SUPPRESS)
     parser.add_argument("--sweep-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -99,6 +104,8 @@ def main() -> int:
     passthrough.append(f"--sqlite-every={args.sqlite_every}")
     if args.reuse:
         passthrough.append("--reuse")
+    if args.no_sweep:
+        passthrough.append("--no-sweep")
     started = time.perf_counter()
     plan = [("postgres", "generate")]
     if args.sweep_only:
@@ -193,8 +200,11 @@ def step(args) -> int:
     result["ranking"] = measure_ranking(args, db)
     result["lists"] = measure_lists(args, db)
     result["loadavg_after"] = bench_run.loadavg()
+    previous = json.loads(result_file.read_text()) if result_file.exists() else {}
+    if args.no_sweep and "sweep" in previous:
+        result["sweep"] = previous["sweep"]
     result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    if db == "postgres":
+    if db == "postgres" and not args.no_sweep:
         result["sweep"] = measure_sweep(args)
         result_file.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     return 0
