@@ -144,6 +144,14 @@ class Unit(ScopedModel):
             models.Index(fields=["name", "id"], name="unit_name_id"),
             models.Index(fields=["unit_type", "id"], name="unit_type_id"),
             models.Index(fields=["status", "id"], name="unit_status_id"),
+            # The department filter and dispatch choices of service requests: member departments by area path
+            # (prefix and IN) in (area_path, name) order.
+            models.Index(
+                fields=["area_path", "name"],
+                condition=Q(is_member_department=True),
+                name="unit_member_path_name",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
