@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import config, public, ranking, requests, visits
+from .views import config, open311_clients, public, ranking, requests, visits
 
 app_name = "service_requests"
 urlpatterns = [
@@ -56,4 +56,15 @@ urlpatterns = [
         name="calendar_override_delete",
     ),
     path("settings/ranking/", config.RankingSettingsView.as_view(), name="ranking_settings"),
+    path("settings/open311/", open311_clients.Open311ClientListView.as_view(), name="open311_client_list"),
+    path(
+        "settings/open311/new/",
+        open311_clients.Open311ClientCreateView.as_view(),
+        name="open311_client_create",
+    ),
+    path(
+        "settings/open311/<int:pk>/deactivate/",
+        open311_clients.Open311ClientDeactivateView.as_view(),
+        name="open311_client_deactivate",
+    ),
 ]

@@ -36,7 +36,19 @@ TABS = (
     ("calendar_list", gettext_lazy("Working-day calendar")),
     ("ranking_settings", gettext_lazy("Ranking settings")),
     ("grid_assignment_list", gettext_lazy("Grid assignments")),
+    ("open311_client_list", gettext_lazy("Open311 clients")),
 )
+OFFICE_ONLY_TABS = frozenset({"open311_client_list"})
+
+
+def config_tabs(user, active: str) -> list[dict]:
+    """The tabs of the settings pages; office-only pages are left out for everyone else."""
+    office = is_office(user)
+    return [
+        {"url": reverse(f"service_requests:{name}"), "label": label, "active": name == active}
+        for name, label in TABS
+        if office or name not in OFFICE_ONLY_TABS
+    ]
 
 
 class ConfigPage(SignedInMixin, BreadcrumbsMixin, TemplateView):
@@ -51,10 +63,7 @@ class ConfigPage(SignedInMixin, BreadcrumbsMixin, TemplateView):
         context.update(
             {
                 "title": self.title,
-                "tabs": [
-                    {"url": reverse(f"service_requests:{name}"), "label": label, "active": name == self.tab}
-                    for name, label in TABS
-                ],
+                "tabs": config_tabs(self.request.user, self.tab),
                 "can_edit": is_office(self.request.user),
             }
         )
@@ -181,10 +190,7 @@ class RankingSettingsView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tabs"] = [
-            {"url": reverse(f"service_requests:{name}"), "label": label, "active": name == "ranking_settings"}
-            for name, label in TABS
-        ]
+        context["tabs"] = config_tabs(self.request.user, "ranking_settings")
         context["read_only"] = not is_office(self.request.user)
         context["settings_area"] = self.settings_area()
         return context
@@ -226,10 +232,7 @@ class OfficeFormView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tabs"] = [
-            {"url": reverse(f"service_requests:{name}"), "label": label, "active": name == self.list_url_name}
-            for name, label in TABS
-        ]
+        context["tabs"] = config_tabs(self.request.user, self.list_url_name)
         return context
 
 
