@@ -257,6 +257,19 @@ def test_ranking_prints_rates_as_percentages_and_links_each_part_to_its_list(tre
         assert "rate=satisfaction" in url and f"department={tree.dept.pk}" in url
         listing = office.get(url)
         assert listing.status_code == 200 and listing.context["total"] == expected, name
+    # Every link the view builds equals the selector's own drill-down URL.
+    from shiliu.service_requests.selectors import department_ranking
+
+    period = response.context["period"]
+    ranking = department_ranking(user=tree.office_a, area=response.context["area"], start=period["start"],
+                                 end=period["end"])  # fmt: skip
+    for figures, built in zip([r.figures for r in ranking.rows], response.context["rows"], strict=True):
+        assert built["requests_url"] == figures["requests"].url
+        for cell in built["rates"]:
+            figure = figures[f"{cell['key']}_rate"]
+            assert cell["url"] == figure.url
+            assert cell["numerator_url"] == figure.breakdown["numerator"].url
+            assert cell["denominator_url"] == figure.breakdown["denominator"].url
     requests_link = re.search(r'<a href="([^"]+)" data-figure="requests">10</a>', body).group(1)
     assert office.get(requests_link.replace("&amp;", "&")).context["total"] == 10
     # The home panel shows the same rate as a percentage.

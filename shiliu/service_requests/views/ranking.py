@@ -17,7 +17,7 @@ from shiliu.core.views import BreadcrumbsMixin, SignedInMixin, picker_resolve
 from shiliu.orgs.selectors import area_root_for
 
 from .. import selectors
-from ..choices import RateKind
+from ..choices import RateKind, RatePart
 from .common import is_office, parse_day, percent_text, today
 
 RATE_KEYS = [kind.value for kind in RateKind]
@@ -53,18 +53,36 @@ def ranking_rows(department_rows) -> list[dict]:
     numerator and denominator linked to the requests behind them, so links are the list URL reversed once plus
     the query, and texts are formatted here rather than by per-cell template filters."""
     base = reverse("service_requests:request_list")
+    tails = {
+        (key, part): "&" + urlencode({"rate": key, "part": part})
+        for key in RATE_KEYS
+        for part in (RatePart.NUMERATOR.value, RatePart.DENOMINATOR.value)
+    }
 
-    def link(filters) -> str:
-        query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
-        return f"{base}?{query}" if query else base
+    def encode(filters) -> str:
+        return urlencode({k: v for k, v in filters.items() if v not in (None, "")})
 
     rows = []
     for r in department_rows:
+        # The nine links of a row share the department's filters; only ``rate`` and ``part`` (last) differ.
+        head_filters = {k: v for k, v in r.figures[f"{RATE_KEYS[0]}_rate"].breakdown["denominator_filters"].items()
+                        if k not in ("rate", "part")}  # fmt: skip
+        head = f"{base}?{encode(head_filters)}"
+
+        def link(filters, key, part, head=head, head_filters=head_filters):
+            if (
+                filters.get("rate") == key
+                and filters.get("part") == part
+                and len(filters) == len(head_filters) + 2
+            ):
+                return head + tails[(key, part)]
+            return f"{base}?{encode(filters)}"  # not the expected shape: encode it whole
+
         rates = []
         for key in RATE_KEYS:
             figure = r.figures[f"{key}_rate"]
             breakdown = figure.breakdown
-            num_url = link(breakdown["numerator_filters"])
+            num_url = link(breakdown["numerator_filters"], key, RatePart.NUMERATOR.value)
             value = figure.value
             rates.append(
                 {
@@ -76,7 +94,9 @@ def ranking_rows(department_rows) -> list[dict]:
                     "numerator": r.counts.get(f"{key}_numerator") or 0,
                     "numerator_url": num_url,
                     "denominator": r.counts.get(f"{key}_denominator") or 0,
-                    "denominator_url": link(breakdown["denominator_filters"]),
+                    "denominator_url": link(
+                        breakdown["denominator_filters"], key, RatePart.DENOMINATOR.value
+                    ),
                 }
             )
         rows.append(
@@ -86,20 +106,12 @@ def ranking_rows(department_rows) -> list[dict]:
                 "name": r.department.name,
                 "rank": r.rank,
                 "requests": r.request_count,
-                "requests_url": link(_requests_filters(r)),
+                "requests_url": head,
                 "rates": rates,
                 "score": "—" if r.score is None else f"{r.score:.1f}",
             }
         )
     return rows
-
-
-def _requests_filters(row) -> dict:
-    """The department's filters without the rate part: the denominator filters minus ``rate`` and ``part``."""
-    filters = dict(row.figures[f"{RATE_KEYS[0]}_rate"].breakdown["denominator_filters"])
-    filters.pop("rate", None)
-    filters.pop("part", None)
-    return filters
 
 
 class RankingView(SignedInMixin, BreadcrumbsMixin, TemplateView):
