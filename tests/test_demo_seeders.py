@@ -138,7 +138,12 @@ def test_the_flushers_remove_the_demo_ledger_records_and_the_reseed_is_the_same(
     seed()
     first, before = counts(), snapshot()
     flushers = [s.flush for s in reversed(seeders()) if s.flush is not None]
-    assert {f.__name__ for f in flushers} >= {"flush_honors", "flush_pairing", "flush_activities", "flush_venues"}
+    assert {f.__name__ for f in flushers} >= {
+        "flush_honors",
+        "flush_pairing",
+        "flush_activities",
+        "flush_venues",
+    }
     for flush in flushers:
         flush()
     # campaigns are platform-wide, not demo-province records

@@ -122,10 +122,13 @@ def world(tree):
                 make_project(pairing, name=f"帮扶项目{n}", started_on=random_day(rng))
     for unit in rng.sample(units, 4):
         office = tree.office_a if unit.area_path.startswith(tree.county_a.path) else tree.city_office
-        collective = honors.make_candidate(office, unit=unit, kind=CandidateKind.COLLECTIVE, name=unit.name,
-                                           discovered_on=D(2023, 1, 1))
+        collective = honors.make_candidate(
+            office, unit=unit, kind=CandidateKind.COLLECTIVE, name=unit.name, discovered_on=D(2023, 1, 1)
+        )
         level = rng.choice([HonourLevel.COUNTY, HonourLevel.CITY, HonourLevel.PROVINCE])
-        honors.advance(office, collective, CandidateStage.COMMENDED, level=level, decision_date=random_day(rng))
+        honors.advance(
+            office, collective, CandidateStage.COMMENDED, level=level, decision_date=random_day(rng)
+        )
     return tree, units, systems
 
 
@@ -145,7 +148,11 @@ def assert_snapshot_equals_gap_list(snapshot: GapSnapshot, gaps) -> None:
         assert Decimal(str(max_points)) == item.max_points, code
         live_points = item.suggestion.points if item.suggestion is not None else None
         live_value = item.suggestion.value if item.suggestion is not None else None
-        assert (None if suggested is None else Decimal(str(suggested))) == live_points, (code, suggested, item)
+        assert (None if suggested is None else Decimal(str(suggested))) == live_points, (
+            code,
+            suggested,
+            item,
+        )
         assert (None if measured is None else Decimal(str(measured))) == live_value, (code, measured, item)
         assert Decimal(str(points or 0)) == item.points, code
     assert (snapshot.score, snapshot.bonus, snapshot.total, snapshot.pass_line) == (
