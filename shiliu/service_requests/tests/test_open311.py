@@ -191,7 +191,8 @@ def test_post_creates_a_request_through_the_service(api, tree, fmt):
     assert created.media_url == "https://img.example.com/a.jpg"
     assert created.requester_name == NAME_LAST + NAME_FIRST
     assert created.requester_phone == PHONE
-    assert "working day" in item["service_notice"]
+    # The default language is Simplified Chinese: "3 个工作日" (3 working days).
+    assert "工作日" in item["service_notice"]
     # The resident's rating code is handed to the client once, in the notice.
     assert created.ticket in item["service_notice"]
     code = re.search(r"\b(\d{6})\b", item["service_notice"]).group(1)
@@ -265,7 +266,7 @@ def test_post_with_a_bad_key_is_403(api, tree, fmt, key):
     [
         ({"service_code": None}, 400, "service_code"),
         ({"service_code": "potholes"}, 404, "potholes"),
-        ({"lat": None, "long": None}, 400, "location"),
+        ({"lat": None, "long": None}, 400, "address_string"),
         ({"long": None}, 400, "lat"),
         ({"lat": "north", "long": "87.6"}, 400, "lat"),
         ({"lat": "91", "long": "87.6"}, 400, "lat"),
@@ -346,7 +347,7 @@ def test_get_request_maps_status_and_public_fields(api, tree, fmt):
     item = body[0] if fmt == "json" else xml_items(body, "request")[0]
     assert item["service_request_id"] == closed.ticket
     assert item["status"] == "closed"
-    assert "resolved" in item["status_notes"]
+    assert "已解决" in item["status_notes"]  # "resolved", in the default language
     assert item["agency_responsible"] == "石榴市人社局"
     assert item["service_code"] == "employment"
     assert item["description"] == closed.description
