@@ -61,3 +61,16 @@ def browser_page(chromium, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called outside a request (services, selectors) runs in English in every test, as after the test
+    database's set-up (management commands activate en-us). Without this, LocaleMiddleware leaves the language of the
+    last request (zh-Hans by default) active in the thread, and messages would depend on test order. Requests still
+    pick their own language (zh-Hans by default)."""
+    from django.utils import translation
+
+    translation.activate("en-us")
+    yield
+    translation.activate("en-us")
