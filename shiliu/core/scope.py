@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 from .errors import NotVisible
-from .roles import READ_ONLY_ROLES, Role
+from .roles import OFFICE_ROLES, READ_ONLY_ROLES, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -69,6 +69,12 @@ def scope_of(user: AbstractBaseUser | None) -> Scope:
         )
     user._scope_cache = scope
     return scope
+
+
+def is_office(user) -> bool:
+    """Whether the user acts for an area office (or is the administrator): configuration and decisions."""
+    scope = scope_of(user)
+    return scope.unrestricted or (not scope.is_empty and scope.role in OFFICE_ROLES)
 
 
 def role_may(user, model: type[models.Model], action: str) -> bool:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.core.roles import OFFICE_ROLES, Role
-from shiliu.core.scope import path_in_scope, reread_or_rollback, scope_of
+from shiliu.core.scope import is_office, path_in_scope, reread_or_rollback, scope_of
 from shiliu.core.validators import normalize_text
 
 from ..choices import STAGE_TRANSITIONS
@@ -96,8 +96,7 @@ def reason_value(value, *, required: bool, field: str = "reason") -> str:
 
 def ensure_office(actor) -> None:
     """Configuration and decisions are for area offices (and administrators); others get the 404 of scope."""
-    scope = scope_of(actor)
-    if not scope.unrestricted and (scope.is_empty or scope.role not in OFFICE_ROLES):
+    if not is_office(actor):
         raise NotVisible()
 
 

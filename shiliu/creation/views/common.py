@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from shiliu.core.roles import OFFICE_ROLES
 from shiliu.core.scope import CHANGE, role_may, scope_of
+from shiliu.core.scope import is_office as core_is_office
 from shiliu.core.views import ListFilter
 
 from ..choices import CreationLevel
@@ -18,8 +18,7 @@ from ..choices import CreationLevel
 
 def is_office(user) -> bool:
     """An office (or the administrator) of an area, not tied to a unit."""
-    scope = scope_of(user)
-    return scope.unrestricted or (scope.role in OFFICE_ROLES and scope.unit_id is None and not scope.is_empty)
+    return core_is_office(user) and scope_of(user).unit_id is None
 
 
 def may_write(user, model) -> bool:

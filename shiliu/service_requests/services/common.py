@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from shiliu.core.errors import ApplicationError
 from shiliu.core.roles import Role
 from shiliu.core.scope import CHANGE, get_visible_or_404, reread_or_rollback
+from shiliu.core.scope import is_office as scope_is_office
 from shiliu.core.validators import normalize_text
 
 from ..choices import TRANSITIONS, RequestAction, RequestStatus
@@ -52,10 +53,7 @@ ROLE_REFUSALS = {
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
 
 
-def is_office(user) -> bool:
-    return bool(user) and (
-        getattr(user, "is_superuser", False) or getattr(user, "role", None) in {Role.OFFICE, Role.ADMIN}
-    )
+is_office = scope_is_office  # the one definition lives with the scope engine
 
 
 def capacities(user, request: ServiceRequest) -> set[str]:

@@ -9,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from shiliu.core.roles import Role
-from shiliu.core.scope import CHANGE, role_may, scope_of
+from shiliu.core.scope import CHANGE, is_office, role_may, scope_of
 
 from .. import selectors
 from ..models import GridVisit, ServiceRequest
-
-
-def is_office(user) -> bool:
-    scope = scope_of(user)
-    return scope.unrestricted or (scope.role == Role.OFFICE and not scope.is_empty)
 
 
 def is_grid_worker(user) -> bool:
