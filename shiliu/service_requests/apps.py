@@ -39,6 +39,13 @@ class ServiceRequestsConfig(AppConfig):
                 group="requests",
                 order=71,
             ),  # fmt: skip
+            NavItem(
+                _("Reminders"),
+                "service_requests:reminder_list",
+                roles=office | {Role.DEPARTMENT, Role.LEADER},
+                group="requests",
+                order=72,
+            ),
             NavItem(_("Department ranking"), "service_requests:ranking", group="requests", order=72),
             NavItem(
                 _("Request settings"),

@@ -526,6 +526,10 @@ class RequestReminder(models.Model):
     area_path = models.CharField(max_length=15, editable=False, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
+    # The inbox (selectors.reminder_list): the office sees its area's reminders, a department only its own.
+    scope_path_field = "area_path"
+    scope_unit_field = "department_id"
+
     class Meta:
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")

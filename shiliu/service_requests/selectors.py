@@ -36,11 +36,13 @@ from shiliu.orgs.services import ancestor_paths
 from .calendar import time_zone
 from .choices import (
     Channel,
+    DeadlineStep,
     ExtensionStatus,
     Priority,
     RateKind,
     RatePart,
     Rating,
+    ReminderKind,
     RequestAction,
     RequestStatus,
     Result,
@@ -53,6 +55,7 @@ from .models import (
     RankingSettings,
     RequestCategory,
     RequestEvent,
+    RequestReminder,
     RoutingRule,
     ServiceRequest,
 )
@@ -568,6 +571,47 @@ def grid_choices(*, user) -> QuerySet[Area]:
 
 
 # ---------------------------------------------------------------- visits and configuration lists
+
+
+def reminder_list(*, user, filters: Mapping | None = None) -> QuerySet[RequestReminder]:
+    """The reminders, overdue notices and supervision escalations the sweep sent, as an inbox: the office sees
+    those of its area subtree, a department those addressed to it. ``open=1`` keeps the ones whose step is
+    still outstanding (the request still waits for that step with that deadline)."""
+    from django.db.models import F
+
+    filters = filters or {}
+    qs = visible_to(
+        RequestReminder.objects.select_related("request", "request__category", "department"), user
+    )
+    if scope_of(user).unit_id is not None:
+        # A department keeps only the reminders of requests it can still open (a transfer moves the request on).
+        qs = qs.filter(request__in=visible_to(ServiceRequest.objects.all(), user))
+    if filters.get("area"):
+        within = area_filter_param(user=user, value=filters.get("area"))
+        if within is None:
+            return qs.none()
+        qs = qs.filter(area_path__startswith=within.path)
+    if (kind := filters.get("kind")) in ReminderKind.values:
+        qs = qs.filter(kind=kind)
+    elif kind:
+        return qs.none()
+    if (step := filters.get("step")) in DeadlineStep.values:
+        qs = qs.filter(step=step)
+    elif step:
+        return qs.none()
+    if filters.get("department"):
+        department = _int(filters.get("department"))
+        qs = qs.filter(department_id=department) if department else qs.none()
+    if str(filters.get("open") or "") == "1":
+        qs = qs.filter(request__next_step=F("step"), request__next_due=F("due"))
+    if day := parse_day(filters.get("date_from")):
+        qs = qs.filter(sent_at__gte=day_start(day))
+    if day := parse_day(filters.get("date_to")):
+        qs = qs.filter(sent_at__lt=day_start(day + datetime.timedelta(days=1)))
+    if text := normalize_text(filters.get("q")):
+        ticket = normalize_ticket(text)
+        qs = qs.filter(request__ticket=ticket) if ticket else qs.filter(request__description__icontains=text)
+    return qs
 
 
 def visit_list(*, user, filters: Mapping | None = None) -> QuerySet[GridVisit]:

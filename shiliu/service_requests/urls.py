@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import config, open311_clients, public, ranking, requests, visits
+from .views import config, open311_clients, public, ranking, reminders, requests, visits
 
 app_name = "service_requests"
 urlpatterns = [
     path("", requests.RequestListView.as_view(), name="request_list"),
     path("new/", requests.RequestCreateView.as_view(), name="request_create"),
+    path("reminders/", reminders.ReminderListView.as_view(), name="reminder_list"),
     path("new/routing/", requests.routing_suggestion, name="routing_suggestion"),
     path("<int:pk>/", requests.RequestDetailView.as_view(), name="request_detail"),
     *[
