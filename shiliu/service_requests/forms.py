@@ -221,6 +221,11 @@ class RequestIntakeForm(StyledForm):
 
 
 class PublicAreaField(forms.ModelChoiceField):
+    """A village, community or grid, chosen level by level in the browser (``static/js/public_areas.js`` reads
+    ``public_areas`` one level at a time): a province has tens of thousands of them, too many for one select."""
+
+    widget = forms.HiddenInput
+
     def label_from_instance(self, obj):
         parent = obj.parent.name if obj.parent_id else ""
         return f"{parent} · {obj.name}" if parent else obj.name
@@ -266,11 +271,20 @@ class PublicRequestForm(StyledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
-            Area.objects.filter(level__in=(AreaLevel.VILLAGE, AreaLevel.GRID), is_active=True)
-            .select_related("parent")
-            .order_by("path")
-        )
+        from .selectors import PUBLIC_AREA_LEVELS
+
+        self.fields["area"].queryset = Area.objects.filter(
+            level__in=PUBLIC_AREA_LEVELS, is_active=True
+        ).select_related("parent")
+
+    def area_chain(self) -> list[int]:
+        """The ids from the top of the tree down to the chosen area (to rebuild the picker after an error)."""
+        value = self.data.get("area") if self.is_bound else self.initial.get("area")
+        area = Area.objects.filter(pk=value, is_active=True).first() if str(value or "").isdigit() else None
+        if area is None:
+            return []
+        paths = area.ancestor_paths() + [area.path]
+        return list(Area.objects.filter(path__in=paths).order_by("level").values_list("pk", flat=True))
 
 
 class PublicLookupForm(StyledForm):

@@ -573,6 +573,37 @@ def grid_choices(*, user) -> QuerySet[Area]:
 # ---------------------------------------------------------------- visits and configuration lists
 
 
+# Where a resident's matter can lie: a village or community, or one of its grids.
+PUBLIC_AREA_LEVELS = (AreaLevel.VILLAGE, AreaLevel.GRID)
+
+
+def public_area_children(*, parent_id=None) -> list[dict] | None:
+    """One level of the public form's area picker: the active children of ``parent_id`` (the top of the tree
+    without one), down to grids, each with whether a resident may choose it (a village, community or grid) and
+    whether it has children to go on with. Area names are public; nothing else is given. None: no such parent."""
+    from django.db.models import Exists, OuterRef
+
+    if parent_id is None:
+        qs = Area.objects.filter(parent__isnull=True)
+    else:
+        parent = Area.objects.filter(pk=parent_id, is_active=True, level__lt=AreaLevel.GRID).first()
+        if parent is None:
+            return None
+        qs = Area.objects.filter(parent=parent)
+    children = Area.objects.filter(parent=OuterRef("pk"), is_active=True)
+    rows = (
+        qs.filter(is_active=True, level__lte=AreaLevel.GRID)
+        .annotate(has_children=Exists(children))
+        .order_by("code")
+        .values("pk", "name", "level", "has_children")
+    )
+    return [
+        {"id": r["pk"], "name": r["name"], "selectable": r["level"] in PUBLIC_AREA_LEVELS,
+         "has_children": r["has_children"] and r["level"] < AreaLevel.GRID}
+        for r in rows
+    ]  # fmt: skip
+
+
 def reminder_list(*, user, filters: Mapping | None = None) -> QuerySet[RequestReminder]:
     """The reminders, overdue notices and supervision escalations the sweep sent, as an inbox: the office sees
     those of its area subtree, a department those addressed to it. ``open=1`` keeps the ones whose step is

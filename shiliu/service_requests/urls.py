@@ -15,6 +15,7 @@ urlpatterns = [
     ],
     # Residents, without login.
     path("public/new/", public.public_create, name="public_create"),
+    path("public/areas/", public.public_areas, name="public_areas"),
     path("public/received/", public.public_done, name="public_done"),
     path("public/lookup/", public.public_lookup, name="public_lookup"),
     path("public/rate/<str:ticket>/", public.public_rate, name="public_rate"),

@@ -43,7 +43,13 @@ def test_resident_submits_departments_handle_resident_rates(browser_page, settin
     resident.goto(resident.base_url + "/requests/public/new/")
     assert resident.locator("#sidebar-menu").count() == 0
     resident.select_option("select[name=category]", label="基础设施")
-    resident.select_option("select[name=area]", str(tree.grid_a.pk))
+    # The place, level by level (the single province and city are taken on the way down).
+    picker = "[data-area-picker] select[data-depth='{}']"
+    resident.select_option(picker.format(2), label="东城区")
+    resident.select_option(picker.format(4), label="团结社区")
+    assert resident.input_value("input[name=area]") == str(tree.village_a.pk)
+    resident.select_option(picker.format(5), label="团结社区第一网格")
+    assert resident.input_value("input[name=area]") == str(tree.grid_a.pk)
     resident.fill("textarea[name=description]", "团结社区东门的路灯坏了一个多月，晚上出行很不安全。")
     resident.fill("input[name=requester_name]", "马小红")
     resident.fill("input[name=requester_phone]", "13700001111")

@@ -7,6 +7,7 @@ floods by :mod:`.guard`; the rating code is checked by the service, and wrong gu
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -87,7 +88,22 @@ def public_create(request):
                 }
                 return redirect("service_requests:public_done")
         return _render_create(request, form, status=400)
-    return _render_create(request, PublicRequestForm())
+    # An office's poster or QR code may link to its community: ?area=<id> starts the picker there.
+    initial = {"area": request.GET["area"]} if str(request.GET.get("area") or "").isdigit() else {}
+    return _render_create(request, PublicRequestForm(initial=initial))
+
+
+def public_areas(request):
+    """One level of the area picker of the public form (JSON); area names only."""
+    raw = request.GET.get("parent") or ""
+    if raw and not raw.isdigit():
+        raise Http404
+    rows = selectors.public_area_children(parent_id=int(raw) if raw else None)
+    if rows is None:
+        raise Http404
+    response = JsonResponse({"areas": rows})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def _render_create(request, form, status=200):
@@ -100,7 +116,7 @@ def _render_create(request, form, status=200):
     return render(
         request,
         "service_requests/public_create.html",
-        {"form": form, "min_seconds": guard.min_fill_seconds()},
+        {"form": form, "min_seconds": guard.min_fill_seconds(), "area_chain": form.area_chain()},
         status=status,
     )
 
