@@ -14,6 +14,7 @@ urlpatterns = [
     path("requests/", include("shiliu.service_requests.urls")),
     path("open311/v2/", include("shiliu.service_requests.open311_urls")),
     path("creation/", include("shiliu.creation.urls")),
+    path("", include("shiliu.quizzes.urls")),  # quizzes/ (staff) and q/ (public, no login)
     path("exchange/", include("shiliu.exchange.urls")),
     path("api/", include("shiliu.api.urls")),
     path("", include("shiliu.core.urls")),

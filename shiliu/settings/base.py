@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "shiliu.honors",
     "shiliu.service_requests",
     "shiliu.creation",
+    "shiliu.quizzes",
     "shiliu.exchange",
     "shiliu.api",
 ]
