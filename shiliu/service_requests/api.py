@@ -13,6 +13,7 @@ from enum import Enum
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -524,7 +525,7 @@ def department_ranking(request, params: Query[RankingParams]):
     if params.year:
         start, end = datetime.date(params.year, 1, 1), datetime.date(params.year, 12, 31)
     else:
-        today = datetime.date.today()
+        today = timezone.localdate()
         start, end = params.start or today.replace(month=1, day=1), params.end or today
     if start > end:
         raise ApplicationError(_("The start must not be after the end."), field="start")

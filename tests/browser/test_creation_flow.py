@@ -5,6 +5,7 @@ score, opens the public notice, approves and names; the title then appears in th
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from shiliu.core.testing import sign_in
 
@@ -31,7 +32,7 @@ def test_self_assessment_to_naming(browser_page, tmp_path, settings):
     tree = Tree()
     make_system()
     batch = make_batch(tree.county_a)
-    today = datetime.date.today()
+    today = timezone.localdate()
 
     # ---- the unit liaison
     page = browser_page()

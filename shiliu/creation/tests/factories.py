@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from shiliu.creation.choices import (
     AssessmentMethod,
     CreationLevel,
@@ -144,7 +146,7 @@ def title_for(office, *, unit=None, area=None, level=CreationLevel.COUNTY, named
 
     return services.title_record(
         actor=office, unit=unit, area=area, level=level, document_number="示范〔2024〕1号",
-        named_on=named_on or datetime.date.today() - datetime.timedelta(days=400),
+        named_on=named_on or timezone.localdate() - datetime.timedelta(days=400),
     )  # fmt: skip
 
 
@@ -162,7 +164,7 @@ def advance(candidate, stage: str, *, unit_actor, office, reviewers=(), objectio
     """
     from shiliu.creation import services
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     reviewers = list(reviewers) or [office]
     for step in STAGES_IN_ORDER[: STAGES_IN_ORDER.index(stage) + 1]:
         candidate.refresh_from_db()

@@ -4,6 +4,7 @@ evidence picker's search."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from shiliu.activities.tests.factories import make_activity
 from shiliu.core.errors import NotVisible
@@ -12,7 +13,7 @@ from shiliu.creation import selectors, services
 from .factories import advance, make_batch, make_candidate, make_system, title_for
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

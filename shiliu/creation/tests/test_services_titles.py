@@ -4,6 +4,7 @@ veto event flagging the title for review."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.creation import services
@@ -13,7 +14,7 @@ from shiliu.creation.models import Title, TitleEvent
 from .factories import advance, make_batch, make_candidate, make_system, title_for
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

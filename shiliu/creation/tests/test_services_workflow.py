@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 
 from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.creation import services
@@ -14,7 +15,7 @@ from shiliu.creation.models import CandidateEvent, Title
 from .factories import advance, make_batch, make_candidate, make_system, score_self, title_for
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

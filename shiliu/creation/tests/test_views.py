@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shiliu.creation.choices import AssessmentKind, CandidateStage, ObjectionStatus
 from shiliu.creation.models import Assessment, Candidate, CandidateEvent, Evidence, Objection
@@ -186,7 +187,7 @@ def test_reject_and_withdraw_require_a_reason(world):
 def test_full_path_through_the_pages(world):
     """Self-assessment → submission → recommendation → review → site visit → notice → objection → approval →
     naming, every step through its page."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     unit, office = client_for("unit_a"), client_for("office_a")
     assessment = world.cand.assessments.get(kind=AssessmentKind.SELF)
     rows = list(assessment.item_scores.select_related("indicator"))

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shiliu.creation.choices import CandidateStage, RectificationStatus, TitleStatus, VetoEventStatus
 from shiliu.creation.models import AnnualCheck, Batch, Rectification, Title, VetoEvent
@@ -13,7 +14,7 @@ from .factories import advance, make_batch, make_candidate, make_system, title_f
 from .test_views import client_for, errors_for, row_ids, url
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

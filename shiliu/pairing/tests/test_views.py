@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from shiliu.pairing.choices import AssessmentStatus, Grade, ProjectStatus
 from shiliu.pairing.models import AssessmentRulebook, Pairing, PairingAssessment, PairingProject, PairingVisit
@@ -258,7 +259,7 @@ def test_list_query_count_does_not_grow_with_rows(ledger, name, django_assert_ma
 
 def test_home_panel_figures_link_to_their_lists(tree, settings):
     settings.LIST_PAGE_SIZE = 100
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     pairing = make_pairing(
         tree.dept, tree.village_a, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31)
     )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from shiliu.core.attachments import attachments_of
 from shiliu.core.errors import ApplicationError, NotVisible
@@ -133,7 +134,7 @@ def test_grid_assignments(world):
     services.grid_assignment_end(actor=world.office, assignment=assignment, end=datetime.date(2025, 6, 30))
     assert list(selectors.grid_choices(user=worker)) == []  # no longer assigned today
     with pytest.raises(ApplicationError):
-        services.visit_record(actor=worker, grid=world.grid, date=datetime.date.today(), households=3)
+        services.visit_record(actor=worker, grid=world.grid, date=timezone.localdate(), households=3)
     services.visit_record(actor=worker, grid=world.grid, date=datetime.date(2025, 3, 1), households=3)
 
 

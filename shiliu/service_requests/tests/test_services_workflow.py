@@ -4,6 +4,7 @@ reopen, duplicates, routing, returns, transfers, extensions, public lookup, inta
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.core.scope import visible_to
@@ -412,7 +413,7 @@ def test_routing_suggestion_prefers_the_nearest_area(world):
 
 
 def test_visit_record_for_assigned_grid(world):
-    today = datetime.date.today()
+    today = timezone.localdate()
     visit = services.visit_record(
         actor=world.grid_user, grid=world.grid, date=today, households=15, notes="走访"
     )
