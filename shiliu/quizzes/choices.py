@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QuizKind(models.TextChoices):
@@ -13,8 +14,8 @@ class QuizStatus(models.TextChoices):
     """草稿 → 开放 → 关闭, and 关闭 → 开放 again (reopening)."""
 
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("quiz", "Open")
+    CLOSED = "closed", pgettext_lazy("quiz", "Closed")
 
 
 # The only status changes there are; each goes through its own service in services.py.

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import visible_to
@@ -15,7 +16,7 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class QuizForm(StyledForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=QuizKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("quiz", "Kind"), choices=QuizKind.choices)
     title = forms.CharField(label=_("Title"), max_length=150)
     intro = forms.CharField(
         label=_("Introduction"),
@@ -77,7 +78,7 @@ class QuestionForm(StyledForm):
     """A question with up to OPTIONS_MAX option lines (text, correct mark, satisfaction level)."""
 
     text = forms.CharField(label=_("Question"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=QuestionKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("quiz", "Kind"), choices=QuestionKind.choices)
 
     def __init__(self, *args, quiz, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ the residents' pages are in :mod:`.public`."""
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shiliu.core.scope import CHANGE, role_may, scope_of
 from shiliu.core.views import (
@@ -19,7 +19,7 @@ from shiliu.core.views import (
 )
 
 from . import selectors, services
-from .choices import TRANSITIONS, QuestionKind, QuizKind, QuizStatus
+from .choices import TRANSITIONS, QuestionKind, QuizKind, QuizStatus, Satisfaction
 from .forms import QuestionForm, QuizForm, ReasonForm
 from .models import Quiz
 
@@ -62,7 +62,7 @@ class QuizListView(ScopedListView):
     selector = staticmethod(selectors.quiz_list)
     columns = (
         Column("title", gettext_lazy("Title"), sort="title", link=True),
-        Column("kind", gettext_lazy("Kind")),
+        Column("kind", pgettext_lazy("quiz", "Kind")),
         Column("status", gettext_lazy("Status")),
         Column("area__name", gettext_lazy("Area")),
         Column("unit__name", gettext_lazy("Unit")),
@@ -72,7 +72,7 @@ class QuizListView(ScopedListView):
     )
     filters = (
         ListFilter("area", gettext_lazy("Within area"), kind="area"),
-        ListFilter("kind", gettext_lazy("Kind"), choices=QuizKind.choices),
+        ListFilter("kind", pgettext_lazy("quiz", "Kind"), choices=QuizKind.choices),
         ListFilter("status", gettext_lazy("Status"), choices=QuizStatus.choices),
         ListFilter("year", gettext_lazy("Year"), choices=_year_choices),
     )
@@ -119,7 +119,7 @@ class ResponseListView(ScopedListView):
     )
     filters = (
         ListFilter("area", gettext_lazy("Within area"), kind="area"),
-        ListFilter("kind", gettext_lazy("Kind"), choices=QuizKind.choices),
+        ListFilter("kind", pgettext_lazy("quiz", "Kind"), choices=QuizKind.choices),
         ListFilter("passed", gettext_lazy("Passed"), choices=YES_NO),
         ListFilter("date_from", gettext_lazy("Submitted from"), kind="date"),
         ListFilter("date_to", gettext_lazy("Submitted until"), kind="date"),
@@ -327,7 +327,12 @@ class QuestionCreateView(QuestionFormMixin, ScopedEditView):
         return self.quiz
 
     def get_initial(self):
-        return {"kind": QuestionKind.SINGLE}
+        initial = {"kind": QuestionKind.SINGLE}
+        if not self.quiz.is_knowledge:  # the usual three-level rating, ready to keep or change
+            for n, level in enumerate(Satisfaction, start=1):
+                initial[f"option_{n}_text"] = level.label
+                initial[f"option_{n}_satisfaction"] = level.value
+        return initial
 
     def get_breadcrumbs(self):
         return quiz_crumbs(self.quiz, (self.title, None))
