@@ -224,3 +224,13 @@ def test_moving_a_quiz_to_another_area_moves_its_responses(tree):
 
 def test_satisfaction_choice_values(tree):
     assert set(Satisfaction.values) == {"satisfied", "basic", "dissatisfied"}
+
+
+def test_kind_changes_only_without_questions(tree):
+    quiz = knowledge_quiz(tree.office_a, area=tree.county_a, open_it=False)
+    with pytest.raises(ApplicationError) as exc:
+        services.quiz_update(actor=tree.office_a, quiz=quiz, kind=QuizKind.QUESTIONNAIRE)
+    assert exc.value.field == "kind"
+    empty = make_quiz(tree.office_a, area=tree.county_a)
+    services.quiz_update(actor=tree.office_a, quiz=empty, kind=QuizKind.QUESTIONNAIRE)
+    assert Quiz.objects.get(pk=empty.pk).kind == QuizKind.QUESTIONNAIRE

@@ -239,3 +239,27 @@ def test_question_delete_in_draft_through_the_page(tree):
     assert client.post(reverse("quizzes:question_delete", args=[question.pk])).status_code == 302
     assert not Question.objects.filter(pk=question.pk).exists()
     assert client_for("office_b").get(reverse("quizzes:question_delete", args=[other.pk])).status_code == 404
+
+
+def test_response_detail_shows_the_chosen_options(quizzes):
+    response = Response.objects.get(quiz=quizzes.k_a)
+    body = client_for("office_a").get(reverse("quizzes:response_detail", args=[response.pk])).content.decode()
+    assert body.count("data-chosen") == 3 and "data-correct>2 / 2<" in body
+
+
+def test_pages_in_english(quizzes):
+    client = client_for("office_a", language="en")
+    body = client.get(reverse("quizzes:quiz_detail", args=[quizzes.k_a.pk])).content.decode()
+    assert "Policy-awareness rate" in body and "Public link" in body
+    public = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("quizzes:public_take", args=[quizzes.k_a.token]))
+    assert "Send my answers" in public.content.decode()
+
+
+def test_new_questionnaire_question_starts_with_the_rating_options(tree):
+    quiz = questionnaire(tree.office_a, area=tree.county_a, open_it=False)
+    form = client_for("office_a").get(reverse("quizzes:question_create", args=[quiz.pk])).context["form"]
+    assert [form.initial.get(f"option_{n}_satisfaction") for n in (1, 2, 3)] == [
+        "satisfied",
+        "basic",
+        "dissatisfied",
+    ]
