@@ -84,7 +84,7 @@ class RecordSource(models.TextChoices):
     HONOURS = "honours", _("Honours conferred")
     REQUEST_CLOSURE = "request_closure", _("Request on-time closure rate")
     REQUEST_SATISFACTION = "request_satisfaction", _("Request satisfaction rate")
-    SURVEY_RATE = "survey_rate", _("Survey result entered as evidence")
+    SURVEY_RATE = "survey_rate", _("Quiz results, or a survey result entered as evidence")
 
 
 class VetoKind(models.TextChoices):

@@ -7,9 +7,11 @@ assessment year by reading the other apps through their selectors only (activiti
 ``Figure`` whose records are exactly those counted and whose ``url`` opens their list; ``measure_many`` does the
 same counting for many subjects at once with one grouped query per source (the background gap-list task).
 
-Survey rates (``survey_rate``): there is no quizzes app yet, so a policy-awareness rate is whatever survey result
-was entered as evidence on that item (kind ``survey``, with its sample size and rate, and the survey report
-attached). Nothing is estimated: without such evidence there is no suggestion.
+Survey rates (``survey_rate``): the rate comes from the platform's quizzes first (``quizzes.selectors.quiz_figures``
+for the unit's quizzes, or the area subtree's, in the year: the policy-awareness rate of knowledge quizzes, or with
+``params = {"rate": "satisfaction"}`` the satisfaction rate of questionnaires), its records the responses behind it.
+Without quiz responses, it is the survey result entered as evidence on that item (kind ``survey``, with its sample
+size and rate, and the survey report attached). Nothing is estimated: with neither there is no suggestion.
 """
 
 from __future__ import annotations
@@ -168,8 +170,14 @@ def measure(
     if source == RecordSource.SURVEY_RATE:
         from .models import Evidence
 
+        quiz = _quiz_rate(user=user, unit=unit, area=area, start=start, end=end, params=params, cache=cache)
+        if quiz is not None:
+            return quiz
         if assessment is None or indicator is None:
-            return unavailable(_("A survey result is entered as evidence on the self-assessment."))
+            return unavailable(
+                _("No quiz responses in {year}; a survey result can be entered as evidence on the "
+                  "self-assessment.").format(year=year)
+            )  # fmt: skip
         records = Evidence.objects.filter(
             item_score__assessment__candidate=assessment.candidate,
             item_score__assessment__kind="self",
@@ -180,8 +188,8 @@ def measure(
         latest = records.first()
         if latest is None:
             return unavailable(
-                _("No survey result entered yet: add survey evidence with its sample size and rate "
-                  "(there is no quiz module yet).")
+                _("No quiz responses and no survey result yet: run a quiz for it, or add survey evidence "
+                  "with its sample size and rate.")
             )  # fmt: skip
         figure = Figure(
             source,
@@ -192,6 +200,34 @@ def measure(
         )
         return latest.rate, figure
     return unavailable(_("Unknown record source."))
+
+
+def _quiz_rate(*, user, unit, area, start, end, params: dict, cache=None):
+    """(rate, Figure) from the quizzes taken for the unit (or in the area subtree) in the period; None without
+    responses (or without the quizzes app)."""
+    try:
+        from shiliu.quizzes.selectors import quiz_figures
+    except ImportError:
+        return None
+    key = "satisfaction_rate" if (params or {}).get("rate") == "satisfaction" else "awareness_rate"
+    cache_key = (
+        "quiz_figures",
+        unit.pk if unit is not None else None,
+        area.pk if area is not None else None,
+        start,
+    )
+    figures = cache.get(cache_key) if cache is not None else None
+    if figures is None:
+        if unit is not None:
+            figures = quiz_figures(user=user, unit=unit, start=start, end=end)
+        else:
+            figures = quiz_figures(user=user, area=area, start=start, end=end)
+        if cache is not None:
+            cache[cache_key] = figures
+    figure = figures.get(key)
+    if figure is None or figure.value is None:
+        return None
+    return Decimal(str(figure.value)).quantize(Decimal("0.01")), figure
 
 
 def suggest(

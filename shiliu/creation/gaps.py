@@ -125,7 +125,10 @@ def _action(
     elif needed is not None:
         parts.append(_("Reach {needed}.").format(needed=needed))
     if indicator.source == RecordSource.SURVEY_RATE and (suggestion is None or suggestion.value is None):
-        parts.append(_("Enter the survey result (sample size and rate) with the survey report."))
+        parts.append(
+            _("Run a quiz or questionnaire for it, or enter the survey result (sample size and rate) with the "
+              "survey report.")
+        )  # fmt: skip
     if kinds:
         parts.append(_("Evidence expected: {kinds}.").format(kinds=", ".join(kinds)))
     if indicator.evidence_hint:

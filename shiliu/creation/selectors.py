@@ -439,6 +439,19 @@ def evidence_search(
         for r in qs.order_by("-decision_date", "-id")[:limit]:
             rows.append({"source": source, "content_type": "honors.honour", "id": r.pk, "label": str(r),
                          "date": r.decision_date, "url": _abs_url(r)})  # fmt: skip
+    elif source == "quiz":
+        # A quiz links as a record; its page shows the rates with the responses behind them.
+        try:
+            from shiliu.quizzes import selectors as quiz
+        except ImportError:
+            return rows
+        qf = {"q": q} if q else {}
+        if candidate is not None:
+            qf |= {"unit": str(candidate.unit_id)} if candidate.unit_id else {"area": str(candidate.area_id)}
+            qf["year"] = str(candidate.year)
+        for r in quiz.quiz_list(user=user, filters=qf).order_by("-opens_on", "-id")[:limit]:
+            rows.append({"source": source, "content_type": "quizzes.quiz", "id": r.pk, "label": str(r),
+                         "date": r.opens_on, "url": _abs_url(r)})  # fmt: skip
     elif source == "requests" and candidate is not None:
         # Request statistics are figures, not records: a row carries the figure's link (its drill-down list) and
         # is added as evidence of kind "figure" with that URL (``content_type`` is empty).

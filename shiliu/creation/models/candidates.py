@@ -342,8 +342,9 @@ class Evidence(ScopedModel):
     """Evidence for one item score: uploaded files (core attachments on this row), a link to a platform record
     (content type + id, checked through scope when added) or an outside URL, with a note.
 
-    A survey result (until a quizzes app exists) is entered here as kind ``survey`` with its sample size and the
-    measured rate, and the survey report uploaded as an attachment; the ``survey_rate`` source reads it.
+    A survey held outside the platform is entered here as kind ``survey`` with its sample size and the measured
+    rate, and the survey report uploaded as an attachment; the ``survey_rate`` source reads it when the item's
+    subject has no quiz responses in the platform.
     """
 
     item_score = models.ForeignKey(

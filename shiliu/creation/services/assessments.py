@@ -38,6 +38,7 @@ LINKABLE_RECORDS = frozenset(
         "pairing.pairingvisit",
         "pairing.pairingoutcome",
         "honors.honour",
+        "quizzes.quiz",
         "venues.venue",
     }
 )
@@ -190,7 +191,9 @@ def evidence_add(
         content_type = ContentType.objects.get_for_model(type(record))
         object_id = record.pk
         title = title or str(record)[:200]
-    if kind == EvidenceKind.SURVEY or rate not in (None, ""):
+    # A linked quiz is a survey whose rate the platform counts itself: nothing to type.
+    links_quiz = content_type is not None and content_type.app_label == "quizzes"
+    if (kind == EvidenceKind.SURVEY and not links_quiz) or rate not in (None, ""):
         if rate in (None, "") or sample_size in (None, ""):
             raise ApplicationError(_("A survey result needs its sample size and its rate."), field="rate")
         try:

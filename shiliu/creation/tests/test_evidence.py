@@ -1,5 +1,5 @@
 """Suggested scores computed from platform records: each suggestion's figure holds exactly the records counted,
-linking to their list; survey rates come only from survey evidence; batch measurement matches the single one;
+linking to their list; without quiz responses, survey rates come only from survey evidence; batch measurement matches the single one;
 gap lists and snapshots."""
 
 import datetime
@@ -73,7 +73,7 @@ def test_pairing_coverage_of_a_community_counts_its_village_pairings(world):
     assert s.figure.records.get().village == tree.village_a
 
 
-def test_survey_rate_comes_only_from_survey_evidence(world):
+def test_without_quizzes_survey_rate_comes_only_from_survey_evidence(world):
     tree, system, candidate = world
     b1 = _item(system, "B1")
     s = suggest(user=tree.unit_user_a, indicator=b1, candidate=candidate)
@@ -233,8 +233,9 @@ def test_gap_list_of_the_demo_system_reads_each_source_once(tree, django_assert_
     demo_systems_ensure(year=2025)
     candidate = make_candidate(tree.unit_user_a, make_batch(tree.county_a), unit=tree.unit_a)
     compute_snapshots(year=2025)
-    # 8 record-based items (request figures shared by two), veto, peers: a fixed number of statements.
-    with django_assert_max_num_queries(18):
+    # 8 record-based items (request figures shared by two; the survey item reads the quiz figures, then the
+    # survey evidence), veto, peers: a fixed number of statements.
+    with django_assert_max_num_queries(20):
         gaps = gap_list(user=tree.unit_user_a, candidate=candidate)
     assert len(gaps.items) == 17 and gaps.pass_line == 90  # 16 items and the bonus item
     assert gaps.peers.type_count == 1 and gaps.peers.computed_at is not None  # the other community

@@ -367,6 +367,28 @@ def test_linking_a_platform_record_found_in_the_picker(world):
     assert not Evidence.objects.filter(object_id=foreign_honour.pk).exists()
 
 
+def test_linking_a_quiz_from_the_picker_as_survey_evidence(world):
+    from shiliu.quizzes.tests.factories import knowledge_quiz
+
+    year = world.cand.year
+    own = knowledge_quiz(world.office_a, unit=world.unit_a, year=year, title="团结社区政策知晓测试")
+    foreign = knowledge_quiz(world.office_b, unit=world.unit_b, year=year, title="和睦村政策知晓测试")
+    score = world.cand.assessments.get(kind=AssessmentKind.SELF).item_scores.get(indicator__code="B1")
+    client = client_for("unit_a")
+    picker = client.get(url("evidence_search", score.pk), {"source": "quiz"}).content.decode()
+    assert f'data-record="quizzes.quiz:{own.pk}"' in picker and "团结社区政策知晓测试" in picker
+    assert f'data-record="quizzes.quiz:{foreign.pk}"' not in picker
+    assert 'name="kind" value="survey"' in picker
+    linked = client.post(url("evidence_link", score.pk),
+                         {"record_kind": "quizzes.quiz", "record_id": own.pk, "kind": "survey"})  # fmt: skip
+    assert linked.status_code == 302
+    evidence = Evidence.objects.get(item_score=score)
+    assert (evidence.kind, evidence.object_id, evidence.rate) == ("survey", own.pk, None)
+    refused = client.post(url("evidence_link", score.pk),
+                          {"record_kind": "quizzes.quiz", "record_id": foreign.pk, "kind": "survey"})  # fmt: skip
+    assert refused.status_code == 404
+
+
 # ---------------------------------------------------------------- reviewers
 
 

@@ -30,6 +30,7 @@ EVIDENCE_SOURCES = (  # the sources of selectors.evidence_search, labelled
     ("pairing", gettext_lazy("Pairings")),
     ("pairing_project", gettext_lazy("Pairing projects")),
     ("honour", gettext_lazy("Honours")),
+    ("quiz", gettext_lazy("Quizzes and questionnaires")),
     ("requests", gettext_lazy("Request statistics")),
 )
 
