@@ -8,6 +8,7 @@ suppression of a form sent twice (the same signed render token)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +20,15 @@ from shiliu.service_requests.views import guard
 from . import selectors, services
 
 RATE_SCOPE = "quiz"
+
+
+def rate_limit() -> tuple[int, int]:
+    """(answers, window in seconds) per address: higher than the request form's, since a whole community hall
+    or school class may answer behind one address."""
+    return (
+        getattr(settings, "QUIZZES_PUBLIC_RATE_LIMIT", 60),
+        getattr(settings, "QUIZZES_PUBLIC_RATE_WINDOW_SECONDS", 3600),
+    )
 SESSION_KEY = "quizzes.public_done"
 
 
@@ -59,11 +69,12 @@ def public_take(request, token):
         return _render_take(request, quiz)
     questions = selectors.quiz_questions(quiz=quiz)
     chosen = _chosen(request, questions)
-    if guard.rate_exceeded(request, RATE_SCOPE):
+    limit, window = rate_limit()
+    if guard.rate_exceeded(request, RATE_SCOPE, limit=limit):
         return _render_take(request, quiz, chosen=chosen, status=429,
                             error=_("Too many answers have been sent from your network recently. "
                                     "Please try again later."))  # fmt: skip
-    guard.rate_count(request, RATE_SCOPE)
+    guard.rate_count(request, RATE_SCOPE, window=window)
     if request.POST.get("website"):
         return _render_take(request, quiz, chosen=chosen, status=400,
                             error=_("The answers could not be accepted. Please try again."))  # fmt: skip

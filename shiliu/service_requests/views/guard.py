@@ -65,15 +65,18 @@ def _address_key(request, scope: str) -> str:
     return f"sr:rate:{scope}:{hashlib.sha256(ip.encode()).hexdigest()[:32]}"
 
 
-def rate_exceeded(request, scope: str = "submit") -> bool:
-    """Whether this address has used up its submissions for the current window (does not count)."""
-    limit, _window = rate_limit()
+def rate_exceeded(request, scope: str = "submit", limit: int | None = None) -> bool:
+    """Whether this address has used up its submissions for the current window (does not count). ``limit``
+    overrides the request form's setting (a quiz taken by a whole community hall behind one address)."""
+    if limit is None:
+        limit, _window = rate_limit()
     return (cache.get(_address_key(request, scope)) or 0) >= limit
 
 
-def rate_count(request, scope: str = "submit") -> None:
-    """Count one attempt from this address."""
-    _limit, window = rate_limit()
+def rate_count(request, scope: str = "submit", window: int | None = None) -> None:
+    """Count one attempt from this address (``window`` in seconds overrides the request form's setting)."""
+    if window is None:
+        _limit, window = rate_limit()
     key = _address_key(request, scope)
     if cache.add(key, 1, window):
         return
