@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import scope_of, visible_to
@@ -119,7 +120,7 @@ class ActivityForm(LedgerForm):
 
 
 class PublicityForm(LedgerForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=PublicityKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("publicity", "Kind"), choices=PublicityKind.choices)
     outlet = forms.CharField(
         label=_("Outlet"),
         max_length=200,

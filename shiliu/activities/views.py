@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shiliu.core.attachment_views import attachment_panel
 from shiliu.core.forms import ReasonForm
@@ -245,7 +245,7 @@ class PublicityListView(ScopedListView):
     selector = staticmethod(selectors.publicity_list)
     columns = (
         Column("title", gettext_lazy("Title"), sort="title", link=True),
-        Column("kind", gettext_lazy("Kind")),
+        Column("kind", pgettext_lazy("publicity", "Kind")),
         Column(_period, gettext_lazy("Date"), sort="start"),
         Column(_who, gettext_lazy("Unit or office")),
         Column("outlet", gettext_lazy("Outlet")),
@@ -253,7 +253,7 @@ class PublicityListView(ScopedListView):
     )
     filters = (
         COMMON_FILTERS[0],
-        ListFilter("kind", gettext_lazy("Kind"), choices=PublicityKind.choices),
+        ListFilter("kind", pgettext_lazy("publicity", "Kind"), choices=PublicityKind.choices),
         *COMMON_FILTERS[1:],
     )
     search_placeholder = gettext_lazy("Title or outlet")

@@ -19,7 +19,7 @@ class ReminderListView(ScopedListView):
     selector = staticmethod(selectors.reminder_list)
     columns = (
         Column("sent_at", gettext_lazy("Sent at"), sort="sent", css="text-nowrap"),
-        Column("kind", gettext_lazy("Kind")),
+        Column("kind", gettext_lazy("Reminder kind")),
         Column("request__ticket", gettext_lazy("Ticket"), link=True, css="text-nowrap"),
         Column("request__category__name", gettext_lazy("Category")),
         Column("step", gettext_lazy("Step")),
@@ -29,7 +29,7 @@ class ReminderListView(ScopedListView):
     )
     filters = (
         ListFilter("open", gettext_lazy("Still outstanding"), choices=ONLY),
-        ListFilter("kind", gettext_lazy("Kind"), choices=ReminderKind.choices),
+        ListFilter("kind", gettext_lazy("Reminder kind"), choices=ReminderKind.choices),
         ListFilter("step", gettext_lazy("Step"), choices=DeadlineStep.choices),
         ListFilter("department", gettext_lazy("Department"), choices=department_options),
         ListFilter("area", gettext_lazy("Within area"), kind="area"),
