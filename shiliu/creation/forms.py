@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import visible_to
-from shiliu.core.validators import normalize_text
-from shiliu.orgs.models import Area, Unit, UnitType
+from shiliu.orgs.forms import resolve_unit_name
+from shiliu.orgs.models import Area, UnitType
 
 from .choices import (
     AssessmentMethod,
@@ -208,20 +208,6 @@ class BatchForm(StyledForm):
         self.fields["area"].queryset = visible_to(Area.objects.all(), user)
 
 
-def _resolve_unit(form, cleaned) -> None:
-    """Turn ``unit_name`` into ``unit``, among the units of the chosen area within the user's scope."""
-    name = normalize_text(cleaned.get("unit_name"))
-    area = cleaned.get("area")
-    cleaned["unit"] = None
-    if name and area is not None:
-        unit = visible_to(Unit.objects.select_related("area"), form.user).filter(area=area, name=name).first()
-        if unit is None:
-            form.add_error(
-                "unit_name", _("No unit of that name in {area} is within your scope.").format(area=area)
-            )
-        cleaned["unit"] = unit
-
-
 class CandidateForm(StyledForm):
     """A unit (by name within the chosen area) or, leaving the unit empty, the area itself."""
 
@@ -242,7 +228,7 @@ class CandidateForm(StyledForm):
 
     def clean(self):
         cleaned = super().clean()
-        _resolve_unit(self, cleaned)
+        resolve_unit_name(self, cleaned)
         return cleaned
 
 
@@ -447,7 +433,7 @@ class VetoEventForm(StyledForm):
 
     def clean(self):
         cleaned = super().clean()
-        _resolve_unit(self, cleaned)
+        resolve_unit_name(self, cleaned)
         if bool(cleaned.get("record_kind")) != bool(cleaned.get("record_id")):
             self.add_error(
                 "record_id", _("Give both the kind and the number of the linked record, or neither.")

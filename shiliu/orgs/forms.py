@@ -5,14 +5,45 @@ from django.utils.translation import gettext_lazy as _
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
 from shiliu.core.scope import visible_to
+from shiliu.core.validators import normalize_text
 
 from .choices import AreaLevel
-from .models import Area
+from .models import Area, Unit
 from .selectors import unit_type_list
 
 
 def scoped_areas(user):
     return visible_to(Area.objects.all(), user)
+
+
+def resolve_unit_name(form, cleaned: dict) -> None:
+    """Turn ``unit_name`` into ``unit``, among the units of the chosen ``area`` within ``form.user``'s scope
+    (an error on ``unit_name`` when there is none of that name)."""
+    name = normalize_text(cleaned.get("unit_name"))
+    area = cleaned.get("area")
+    cleaned["unit"] = None
+    if name and area is not None:
+        unit = visible_to(Unit.objects.select_related("area"), form.user).filter(area=area, name=name).first()
+        if unit is None:
+            form.add_error(
+                "unit_name", _("No unit of that name in {area} is within your scope.").format(area=area)
+            )
+        cleaned["unit"] = unit
+
+
+class AreaAndUnitNameMixin:
+    """For forms with an ``area`` (a TreeChoiceField) and an optional ``unit_name``: the areas offered are the
+    user's, and the unit is found by its name within the chosen area."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["area"].queryset = scoped_areas(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        resolve_unit_name(self, cleaned)
+        return cleaned
 
 
 class AreaCreateForm(StyledForm):

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shiliu.core.forms import StyledForm, TreeChoiceField
-from shiliu.core.scope import visible_to
-from shiliu.core.validators import normalize_text
-from shiliu.orgs.models import Area, Unit
+from shiliu.orgs.forms import AreaAndUnitNameMixin
+from shiliu.orgs.models import Area
 
 from .choices import QuestionKind, QuizKind, Satisfaction
 from .services import OPTIONS_MAX
@@ -15,7 +14,7 @@ from .services import OPTIONS_MAX
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class QuizForm(StyledForm):
+class QuizForm(AreaAndUnitNameMixin, StyledForm):
     kind = forms.ChoiceField(label=pgettext_lazy("quiz", "Kind"), choices=QuizKind.choices)
     title = forms.CharField(label=_("Title"), max_length=150)
     intro = forms.CharField(
@@ -43,30 +42,6 @@ class QuizForm(StyledForm):
         required=False,
         help_text=_("Knowledge quizzes only: the share of questions answered fully right needed to pass."),
     )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["area"].queryset = visible_to(Area.objects.all(), user)
-
-    def clean(self):
-        """Turn the unit's name into the unit, among the units of the chosen area that the user can see."""
-        cleaned = super().clean()
-        name = normalize_text(cleaned.get("unit_name"))
-        area = cleaned.get("area")
-        cleaned["unit"] = None
-        if name and area is not None:
-            unit = (
-                visible_to(Unit.objects.select_related("area"), self.user)
-                .filter(area=area, name=name)
-                .first()
-            )
-            if unit is None:
-                self.add_error(
-                    "unit_name", _("No unit of that name in {area} is within your scope.").format(area=area)
-                )
-            cleaned["unit"] = unit
-        return cleaned
 
     def service_data(self) -> dict:
         data = self.cleaned_data

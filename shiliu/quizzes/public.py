@@ -29,6 +29,8 @@ def rate_limit() -> tuple[int, int]:
         getattr(settings, "QUIZZES_PUBLIC_RATE_LIMIT", 60),
         getattr(settings, "QUIZZES_PUBLIC_RATE_WINDOW_SECONDS", 3600),
     )
+
+
 SESSION_KEY = "quizzes.public_done"
 
 
