@@ -30,3 +30,28 @@ def page_response(page, *, count: int) -> dict:
         "prev_cursor": page.prev_cursor,
         "items": page.rows,
     }
+
+
+class FigureOut(Schema):
+    """A dashboard figure: its value and the web list of the records behind it (every figure is traceable)."""
+
+    key: str
+    label: str
+    value: float | int | None
+    url: str = Field("", description="The web page listing the records this figure counts.")
+    breakdown: dict[str, float | int | str | None] = Field(
+        default_factory=dict, description="Parts of the figure by code (e.g. by type), or a rate's formula."
+    )
+
+
+def figure_out(figure) -> dict:
+    """A ``core.figures.Figure`` as ``FigureOut``: nested Figures in the breakdown become their values."""
+    breakdown = {}
+    for key, part in (figure.breakdown or {}).items():
+        value = getattr(part, "value", part)
+        breakdown[str(key)] = value if isinstance(value, int | float | str | type(None)) else float(value)
+    value = figure.value
+    if value is not None and not isinstance(value, int | float):
+        value = float(value)
+    return {"key": figure.key, "label": str(figure.label), "value": value, "url": figure.url,
+            "breakdown": breakdown}  # fmt: skip
