@@ -120,3 +120,34 @@ class ReasonForm(StyledForm):
 
 class ConfirmForm(StyledForm):
     """An empty form: the POST itself is the confirmation."""
+
+
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+MAX_PHOTOS = 6
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input (checked by their bytes in core.attachments, not here)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Photos"))
+        kwargs.setdefault("help_text", _("Up to {n} JPEG, PNG or WebP photos.").format(n=MAX_PHOTOS))
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": PHOTO_ACCEPT, "multiple": True})
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most {n} photos can be added at once.").format(n=MAX_PHOTOS))
+        return files

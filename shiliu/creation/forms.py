@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shiliu.core.forms import StyledForm, TreeChoiceField
+from shiliu.core.forms import PhotosField, StyledForm, TreeChoiceField
 from shiliu.core.scope import visible_to
 from shiliu.orgs.forms import resolve_unit_name
 from shiliu.orgs.models import Area, UnitType
@@ -245,6 +245,7 @@ class SiteVisitForm(StyledForm):
     team = forms.CharField(label=_("Team"), widget=_text(2), help_text=_("Members of the assessment team."))
     method = forms.ChoiceField(label=_("Method"), choices=VisitMethod.choices)
     findings = forms.CharField(label=_("Findings"), widget=_text(5))
+    photos = PhotosField(help_text=_("Photos taken on site (JPEG, PNG or WebP)."))
 
 
 class PublicNoticeForm(StyledForm):

@@ -6,7 +6,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shiliu.core.forms import StyledForm, TreeChoiceField
+from shiliu.core.forms import (
+    PhotosField,
+    StyledForm,
+    TreeChoiceField,
+)
 from shiliu.core.scope import visible_to
 from shiliu.core.validators import normalize_text
 from shiliu.orgs.choices import AreaLevel
@@ -19,8 +23,6 @@ from .models import RequestCategory
 
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 2000
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
-MAX_PHOTOS = 6
 
 ETHNIC_GUIDANCE = _(
     "Flag a case only when ethnic factors are what the case is about: a complaint of discrimination, or a matter of "
@@ -31,33 +33,6 @@ ETHNIC_GUIDANCE = _(
 
 
 # ---------------------------------------------------------------- widgets and fields
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input (checked by their bytes in core.attachments, not here)."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("Photos"))
-        kwargs.setdefault("help_text", _("Up to {n} JPEG, PNG or WebP photos.").format(n=MAX_PHOTOS))
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"accept": PHOTO_ACCEPT, "multiple": True})
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("At most {n} photos can be added at once.").format(n=MAX_PHOTOS))
-        return files
 
 
 def category_tree() -> list[tuple[RequestCategory, int]]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shiliu.core.attachments import attachment_add
 from shiliu.core.errors import ApplicationError, NotVisible
 from shiliu.core.scope import ensure_writable
 from shiliu.orgs.models import Area, Unit
@@ -392,8 +393,10 @@ def candidate_start_site_assessment(*, actor, candidate: Candidate, reason: str 
 
 @transaction.atomic
 def site_visit_record(
-    *, actor, candidate: Candidate, visit_date, team: str, method: str, findings: str
+    *, actor, candidate: Candidate, visit_date, team: str, method: str, findings: str, photos=()
 ) -> SiteVisit:
+    """Record an on-site assessment visit with its photos (stored privately, served through scope); a photo that
+    is refused (kind, size, count) refuses the whole visit."""
     _ensure_batch_office(actor, candidate.batch)
     candidate = _lock(candidate)
     if candidate.stage != CandidateStage.SITE_ASSESSMENT:
@@ -414,6 +417,8 @@ def site_visit_record(
         recorded_by=actor,
     )
     save(actor, visit, check_scope=False)
+    for photo in photos or ():
+        attachment_add(actor=actor, owner=visit, uploaded=photo)
     _event(
         candidate, actor=actor, action=CandidateAction.SITE_VISIT,
         reason=_("{date}, {method}").format(date=visit_date.isoformat(), method=VisitMethod(method).label),

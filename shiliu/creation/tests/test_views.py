@@ -5,10 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from shiliu.activities.tests.factories import png_bytes
+from shiliu.core.attachments import attachments_of
 from shiliu.creation.choices import AssessmentKind, CandidateStage, ObjectionStatus
 from shiliu.creation.models import Assessment, Candidate, CandidateEvent, Evidence, Objection
 
@@ -211,12 +214,21 @@ def test_full_path_through_the_pages(world):
     assert office.post(url("candidate_review", world.cand.pk), review_data).status_code == 302
     assert Assessment.objects.get(candidate=world.cand, kind=AssessmentKind.REVIEW).is_locked
     assert office.post(url("candidate_start_site_assessment", world.cand.pk)).status_code == 302
-    visit = office.post(
-        url("candidate_site_visit", world.cand.pk),
-        {"visit_date": (today - datetime.timedelta(days=25)).isoformat(), "team": "评审组", "method": "unannounced",
-         "findings": "台账齐全"},
-    )  # fmt: skip
+    visit_data = {"visit_date": (today - datetime.timedelta(days=25)).isoformat(), "team": "评审组",
+                  "method": "unannounced", "findings": "台账齐全"}  # fmt: skip
+    # A file that is not a photo refuses the whole visit: nothing is half-written.
+    fake = SimpleUploadedFile("现场.jpg", b"not an image", content_type="image/jpeg")
+    refused = office.post(url("candidate_site_visit", world.cand.pk), visit_data | {"photos": [fake]})
+    assert refused.status_code == 200 and not world.cand.site_visits.exists()
+    photo = SimpleUploadedFile("现场照片.png", png_bytes(), content_type="image/png")
+    visit = office.post(url("candidate_site_visit", world.cand.pk), visit_data | {"photos": [photo]})
     assert visit.status_code == 302
+    site_visit = world.cand.site_visits.get()
+    (stored,) = attachments_of(site_visit)
+    page = office.get(url("candidate_detail", world.cand.pk)).content.decode()
+    assert "data-site-visit-photos" in page and reverse("core:attachment", args=[stored.pk]) in page
+    assert office.get(reverse("core:attachment", args=[stored.pk])).status_code == 200
+    assert client_for("office_b").get(reverse("core:attachment", args=[stored.pk])).status_code == 404
     assert errors_for(office.post(url("candidate_finalize", world.cand.pk), {"reason": ""}), "reason")
     assert office.post(url("candidate_finalize", world.cand.pk), {"reason": "取平均分"}).status_code == 302
     notice = office.post(

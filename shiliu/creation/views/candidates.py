@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from shiliu.core.attachments import attachments_of
 from shiliu.core.forms import ConfirmForm
 from shiliu.core.scope import CHANGE, get_visible_or_404
 from shiliu.core.views import (
@@ -253,7 +254,7 @@ class CandidateDetailView(ScopedDetailView):
                 "may_review": "review" in actions,
                 "self_assessment": self_assessment,
                 "review_table": selectors.review_table(user=user, candidate=candidate),
-                "site_visits": list(
+                "site_visits": _with_photos(
                     candidate.site_visits.select_related("recorded_by").order_by("visit_date", "id")
                 ),
                 "notices": notices,
@@ -312,6 +313,14 @@ class CandidateStepView(ScopedEditView):
             data["name"] = data.get("name") or None
         service(actor=self.request.user, candidate=self.object, **data)
         return self.object
+
+
+def _with_photos(visits) -> list:
+    """Site visits, each with ``photos`` (its attachments; the candidate was fetched through scope)."""
+    visits = list(visits)
+    for visit in visits:
+        visit.photos = list(attachments_of(visit))
+    return visits
 
 
 def step_view(slug: str):
