@@ -1,5 +1,216 @@
-"""JSON endpoints of activities (read through the selectors, hence the scope engine)."""
+"""JSON endpoints of activities (read through the selectors, hence the scope engine).
 
-from ninja import Router
+Read-only: the scoped lists and details of activities and publicity (with attachment metadata and the scoped
+download URL) and the ledger figures of ``selectors.activity_figures``, the same numbers as the web home panel.
+"""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
+from shiliu.core.attachments import attachments_of
+from shiliu.core.errors import ApplicationError
+
+from . import selectors
+from .choices import PublicityKind
 
 router = Router(tags=["activities"])
+
+ACTIVITY_SORTS = (
+    "-start_date",
+    "start_date",
+    "title",
+    "-title",
+    "participants",
+    "-participants",
+    "-id",
+    "id",
+)
+PUBLICITY_SORTS = ("-start_date", "start_date", "title", "-title", "reach", "-reach", "-id", "id")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _filters(params: Schema) -> dict[str, str]:
+    """Typed query parameters back to the string mapping the selectors share with the web filters."""
+    out = {}
+    for key, value in params.dict(exclude_none=True).items():
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        if value != "":
+            out[key] = str(value)
+    return out
+
+
+def _check_period(start: datetime.date | None, end: datetime.date | None, *, field: str = "start") -> None:
+    if start and end and start > end:
+        raise ApplicationError(_("The start must not be after the end."), field=field)
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class CodeRef(Schema):
+    code: str
+    name: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(alias="original_name")
+    type: str = Field(alias="mime_type")
+    size: int
+    url: str = Field("", description="The scoped download (the owner must stay visible to the caller).")
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse("core:attachment", args=[obj.pk])
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    activity_type: CodeRef
+    area: Ref
+    unit: Ref | None
+    entry_type: CodeRef | None = Field(description="The unit's type when recorded; null for an area office.")
+    start_date: datetime.date
+    end_date: datetime.date
+    organisers: str
+    participants: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class ActivityDetailOut(ActivityOut):
+    venue: Ref | None
+    audience: str
+    summary: str
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(attachments_of(obj))
+
+
+class ActivityPage(Schema):
+    count: int
+    next_cursor: str | None
+    prev_cursor: str | None
+    items: list[ActivityOut]
+
+
+class PeriodFilters(Schema):
+    q: str | None = None
+    area: int | None = Field(None, description="Only records in this area and below.")
+    unit: int | None = Field(None, description="The unit (id) that recorded them.")
+    campaign: int | None = Field(None, description="A campaign (id): records overlapping its dates.")
+    date_from: datetime.date | None = Field(None, description="Records whose period ends on or after.")
+    date_to: datetime.date | None = Field(None, description="Records whose period starts on or before.")
+
+
+class ActivityFilters(PeriodFilters):
+    activity_type: str | None = Field(None, description="An activity type code.")
+    entry_type: str | None = Field(None, description="A unit type code, or `none` for area offices.")
+    venue: int | None = Field(None, description="The venue (id) where it took place.")
+
+
+class PublicityOut(Schema):
+    id: int
+    title: str
+    kind: PublicityKind
+    area: Ref
+    unit: Ref | None
+    start_date: datetime.date
+    end_date: datetime.date
+    outlet: str
+    reach: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class PublicityDetailOut(PublicityOut):
+    summary: str
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(attachments_of(obj))
+
+
+class PublicityPage(Schema):
+    count: int
+    next_cursor: str | None
+    prev_cursor: str | None
+    items: list[PublicityOut]
+
+
+class PublicityFilters(PeriodFilters):
+    kind: PublicityKind | None = None
+
+
+class FigureParams(Schema):
+    area: int | None = Field(None, description="Only this area and below (default: the caller's scope).")
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    campaign: int | None = Field(None, description="A campaign (id): records overlapping its dates.")
+
+
+# ---------------------------------------------------------------- activities
+
+
+@router.get("/activities", response={200: ActivityPage, **LIST_ERRORS})
+def activity_list(request, filters: Query[ActivityFilters], page: Query[PageParams]):
+    qs = selectors.activity_list(user=request.auth, filters=_filters(filters))
+    result = api_page(
+        qs, sort=check_sort(page.sort, allowed=ACTIVITY_SORTS), cursor=page.cursor, page_size=page.limit
+    )
+    return page_response(result, count=qs.count())
+
+
+@router.get("/activities/figures", response={200: list[FigureOut], **LIST_ERRORS})
+def activity_figures(request, params: Query[FigureParams]):
+    """The ledger figures of the home panel; each ``url`` opens the web list of exactly the records counted."""
+    _check_period(params.start, params.end)
+    figures = selectors.activity_figures(
+        user=request.auth, area=params.area, start=params.start, end=params.end, campaign=params.campaign
+    )
+    return [figure_out(figure) for figure in figures.values()]
+
+
+@router.get("/activities/{int:activity_id}", response={200: ActivityDetailOut, **READ_ERRORS})
+def activity_detail(request, activity_id: int):
+    return selectors.activity_get(user=request.auth, pk=activity_id)
+
+
+# ---------------------------------------------------------------- publicity
+
+
+@router.get("/publicity", response={200: PublicityPage, **LIST_ERRORS})
+def publicity_list(request, filters: Query[PublicityFilters], page: Query[PageParams]):
+    qs = selectors.publicity_list(user=request.auth, filters=_filters(filters))
+    result = api_page(
+        qs, sort=check_sort(page.sort, allowed=PUBLICITY_SORTS), cursor=page.cursor, page_size=page.limit
+    )
+    return page_response(result, count=qs.count())
+
+
+@router.get("/publicity/{int:item_id}", response={200: PublicityDetailOut, **READ_ERRORS})
+def publicity_detail(request, item_id: int):
+    return selectors.publicity_get(user=request.auth, pk=item_id)
