@@ -275,14 +275,53 @@ def _prefix_sums(rows, paths: set[str]) -> dict[str, int]:
     return out
 
 
+def _quiz_rates_many(*, user, params, start, end, units, area_paths: dict, scope_filter: dict) -> dict:
+    """The quiz rate of ``_quiz_rate`` for many subjects: one grouped statement by the quiz's unit and one by area
+    path (summed up each area's subtree), numerator and denominator apart, then the same percentage."""
+    try:
+        from shiliu.quizzes import selectors as quiz
+    except ImportError:
+        return {}
+    from django.db.models import F, Q, Sum
+
+    satisfaction = (params or {}).get("rate") == "satisfaction"
+    kind = "questionnaire" if satisfaction else "knowledge"
+    qs = quiz.response_list(
+        user=user,
+        filters={"kind": kind, "date_from": start.isoformat(), "date_to": end.isoformat(), **scope_filter},
+    ).order_by()
+    if satisfaction:
+        num, den = Sum(F("satisfied") + F("basic")), Sum(F("satisfied") + F("basic") + F("dissatisfied"))
+    else:
+        num, den = Count("pk", filter=Q(passed=True)), Count("pk")
+    out = {}
+    if units:
+        wanted = {unit_id for unit_id, *_rest in units}
+        for unit_id, n, d in (
+            qs.filter(quiz__unit__isnull=False).values_list("quiz__unit_id").annotate(n=num, d=den)
+        ):
+            if unit_id in wanted and d:
+                out[f"u{unit_id}"] = quiz.percent(n, d)
+    if area_paths:
+        rows = list(qs.values_list("area_path").annotate(n=num, d=den).values_list("area_path", "n", "d"))
+        nums = _prefix_sums(((path, n or 0) for path, n, _d in rows), set(area_paths))
+        dens = _prefix_sums(((path, d or 0) for path, _n, d in rows), set(area_paths))
+        for path, area_id in area_paths.items():
+            if dens.get(path):
+                out[f"a{area_id}"] = quiz.percent(nums.get(path, 0), dens[path])
+    return out
+
+
 def measure_many(
     *, user, source: str, params: dict, year: int, units=(), areas=(), within=None
 ) -> dict[str, Decimal]:
     """Measured values keyed ``u<unit id>`` / ``a<area id>`` for many subjects, one grouped query per source.
 
     ``units`` are ``(id, area_id, area_path, unit_type_code)`` tuples; ``areas`` are ``(id, path)`` tuples.
-    ``within`` (an Area) narrows the grouped queries to its subtree. Subjects with nothing counted get 0; sources that cannot be batched (request rates, survey results) give
-    nothing, so their items stay unsuggested in snapshots and are computed on the gap-list page instead.
+    ``within`` (an Area) narrows the grouped queries to its subtree. Subjects with nothing counted get 0, except
+    for survey rates: a rate exists only where quiz responses do (subjects without any get no key). Sources that
+    cannot be batched (request rates) give nothing, so their items stay unsuggested in snapshots and are computed
+    on the gap-list page instead.
     """
     params = params or {}
     start, end = _year_bounds(year)
@@ -350,6 +389,10 @@ def measure_many(
             "pairing__unit_id",
             "pairing__village_id",
         )
+        return out
+    if source == RecordSource.SURVEY_RATE:
+        out.update(_quiz_rates_many(user=user, params=params, start=start, end=end, units=units,
+                                    area_paths=area_paths, scope_filter=scope_filter))  # fmt: skip
         return out
     if source == RecordSource.HONOURS:
         from shiliu.honors import selectors as hon

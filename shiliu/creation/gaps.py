@@ -494,8 +494,8 @@ def compute_snapshots(*, area=None, year: int | None = None, chunk: int = 2000) 
         plain_key = subject_key if candidate_id is None else (f"u{unit_id}" if unit_id else f"a{area_id}")
         for leaf in leaves(system):
             measured = values.get(leaf.source_key, {}).get(plain_key) if leaf.source_key else None
-            if leaf.source == RecordSource.SURVEY_RATE and survey is not None:
-                measured = survey.get(leaf.id)
+            if leaf.source == RecordSource.SURVEY_RATE and survey is not None and measured is None:
+                measured = survey.get(leaf.id)  # entered survey evidence, when no quiz was taken
             suggested = leaf.score(measured) if measured is not None else None
             points = own.get(leaf.id) if own else None
             if points is None:

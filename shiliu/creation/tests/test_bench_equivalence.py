@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from shiliu.activities.tests.factories import make_activity, make_publicity
 from shiliu.creation.choices import (
@@ -31,6 +32,8 @@ from shiliu.honors.tests import factories as honors
 from shiliu.orgs.models import UnitType
 from shiliu.orgs.tests.factories import make_unit
 from shiliu.pairing.tests.factories import make_pairing, make_project
+from shiliu.quizzes.models import Response
+from shiliu.quizzes.tests.factories import answer, knowledge_quiz
 
 from .factories import make_batch, make_candidate
 
@@ -57,7 +60,8 @@ ITEMS = [
 
 
 def build_system(type_code: str, *, area=None, name: str | None = None) -> IndicatorSystem:
-    """A published unit system with every batchable record source, a survey item, a manual item and bonuses."""
+    """A published unit system with every batchable record source (survey rates from quizzes too), a manual item
+    and bonuses."""
     system = IndicatorSystem.objects.create(
         name=name or f"等价测试{type_code}",
         target_kind=TargetKind.UNIT,
@@ -129,6 +133,17 @@ def world(tree):
         honors.advance(
             office, collective, CandidateStage.COMMENDED, level=level, decision_date=random_day(rng)
         )
+    # Quiz responses (the survey-rate item B3): a knowledge quiz for some units, answered in and around the year.
+    for unit in rng.sample(units, 4):
+        office = tree.office_a if unit.area_path.startswith(tree.county_a.path) else tree.city_office
+        quiz = knowledge_quiz(office, unit=unit)
+        for _ in range(rng.randrange(1, 8)):
+            picks = ([0], [0, 2]) if rng.random() < 0.7 else ([1], [1])
+            response = answer(quiz, *picks)
+            day = random_day(rng)
+            Response.objects.filter(pk=response.pk).update(
+                submitted_at=timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 10))
+            )
     return tree, units, systems
 
 
@@ -176,7 +191,7 @@ def test_every_units_snapshot_equals_its_live_gap_list(world):
         assert_snapshot_equals_gap_list(snapshot, gaps)
         measured_any |= {i.indicator.code for i in gaps.items if i.suggestion and i.suggestion.value}
     # The random world exercises every batchable source (else the comparison proves little).
-    assert {"A1", "A2", "A3", "A4", "B1", "B2", "X1"} <= measured_any
+    assert {"A1", "A2", "A3", "A4", "B1", "B2", "B3", "X1"} <= measured_any
     # county_b's communities fall under its own system, the others under the platform's.
     assert GapSnapshot.objects.get(subject_key=f"u{tree.unit_b.pk}").system == systems["community_b"]
     assert GapSnapshot.objects.get(subject_key=f"u{tree.unit_a.pk}").system == systems["community"]

@@ -100,3 +100,35 @@ def test_a_quiz_links_as_evidence_through_scope(world):
             actor=tree.unit_user_a, item_score=row, kind="survey", content_type="quizzes.quiz",
             object_id=foreign.pk,
         )  # fmt: skip
+
+
+def test_batch_quiz_rates_equal_the_single_ones(world):
+    """The background gap lists (measure_many) give units and areas the same quiz rates as their gap list page."""
+    from shiliu.creation.evidence import measure, measure_many
+    from shiliu.creation.services.common import SYSTEM
+
+    tree, _system, _candidate = world
+    right, wrong = ([0], [0, 2]), ([1], [1])
+    took(knowledge_quiz(tree.office_a, unit=tree.unit_a), [right, wrong, right])
+    took(knowledge_quiz(tree.office_a, area=tree.village_a), [right])
+    took(knowledge_quiz(tree.office_b, area=tree.county_b), [wrong])
+    took(knowledge_quiz(tree.office_b, unit=tree.unit_b), [wrong], when=IN_2025.replace(year=2024))
+    units = [
+        (u.pk, u.area_id, u.area_path, u.unit_type.code) for u in (tree.unit_a, tree.unit_b, tree.unit_a2)
+    ]
+    areas = [tree.city, tree.county_a, tree.county_b, tree.village_a, tree.town_b]
+    many = measure_many(user=SYSTEM, source="survey_rate", params={}, year=2025, units=units,
+                        areas=[(a.pk, a.path) for a in areas])  # fmt: skip
+    assert many == {
+        f"u{tree.unit_a.pk}": D("66.67"),
+        f"a{tree.city.pk}": D("60.00"),  # 3 of 5
+        f"a{tree.county_a.pk}": D("75.00"),
+        f"a{tree.county_b.pk}": D("0.00"),
+        f"a{tree.village_a.pk}": D("75.00"),
+    }  # units and areas without responses in the year have no rate at all
+    for area in areas:
+        single = measure(user=SYSTEM, source="survey_rate", params={}, unit=None, area=area, year=2025)
+        value = single[0] if isinstance(single, tuple) else None
+        assert many.get(f"a{area.pk}") == value, area.name
+    single = measure(user=SYSTEM, source="survey_rate", params={}, unit=tree.unit_a, area=None, year=2025)
+    assert single[0] == many[f"u{tree.unit_a.pk}"]
