@@ -1,6 +1,7 @@
 """Shapes shared by every router: errors and the envelope of a paginated list."""
 
 from django.conf import settings
+from django.utils.functional import Promise
 from ninja import Field, Schema
 
 from .pagination import MAX_PAGE_SIZE
@@ -49,6 +50,8 @@ def figure_out(figure) -> dict:
     breakdown = {}
     for key, part in (figure.breakdown or {}).items():
         value = getattr(part, "value", part)
+        if isinstance(value, Promise):  # a lazily translated text, such as a rate's formula
+            value = str(value)
         breakdown[str(key)] = value if isinstance(value, int | float | str | type(None)) else float(value)
     value = figure.value
     if value is not None and not isinstance(value, int | float):

@@ -13,14 +13,12 @@ from enum import Enum
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import api_page, check_sort
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
 from shiliu.core.errors import ApplicationError
-from shiliu.core.figures import Figure
 from shiliu.orgs import selectors as org_selectors
 
 from . import selectors
@@ -48,14 +46,6 @@ def _filters(params: Schema) -> dict[str, str]:
             value = value.isoformat()
         out[key] = str(value)
     return out
-
-
-def _figure_out(figure) -> dict:
-    """``figure_out`` with the lazy strings of a breakdown (a rate's formula) translated first."""
-    breakdown = {
-        key: str(part) if isinstance(part, Promise) else part for key, part in figure.breakdown.items()
-    }
-    return figure_out(Figure(figure.key, figure.label, figure.value, url=figure.url, breakdown=breakdown))
 
 
 def _area(user, pk: int | None):
@@ -243,7 +233,7 @@ def quiz_figures(request, params: Query[FigureParams]):
         start=params.start,
         end=params.end,
     )
-    return [_figure_out(figure) for figure in figures.values()]
+    return [figure_out(figure) for figure in figures.values()]
 
 
 @router.get("/quizzes/{int:quiz_id}", response={200: QuizDetailOut, **READ_ERRORS})
@@ -283,7 +273,7 @@ def quiz_results(request, quiz_id: int):
     ]
     return {
         "quiz": quiz,
-        "figures": [_figure_out(figure) for figure in results["figures"].values()],
+        "figures": [figure_out(figure) for figure in results["figures"].values()],
         "questions": questions,
     }
 
