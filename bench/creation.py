@@ -55,6 +55,13 @@ def main() -> int:
     parser.add_argument("--pairing-records", type=int, default=200_000)
     parser.add_argument("--service-requests", type=int, default=300_000)
     parser.add_argument("--honoured-units", type=int, default=15_000, help="Model collectives of units.")
+    parser.add_argument(
+        "--quiz-units",
+        type=int,
+        default=20_000,
+        help="Units with a knowledge quiz (every county has one too).",
+    )
+    parser.add_argument("--quiz-responses", type=int, default=25, help="Responses per quiz.")
     parser.add_argument("--requests", type=int, default=40, help="Timed requests per page scenario.")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="Keep the seeded and generated ledgers.")
@@ -193,6 +200,11 @@ def generate(args) -> dict:
         generate_requests(args.service_requests)
         entry["requests_seconds"] = time.perf_counter() - started
         generated = True
+    if quizzes_ready() and count("quizzes_response") != quiz_response_total(args):
+        started = time.perf_counter()
+        generate_quizzes(args.quiz_units, args.quiz_responses)
+        entry["quizzes_seconds"] = time.perf_counter() - started
+        generated = True
     if generated:
         # The steady state autovacuum leaves (statistics and the visibility map), not the state after a load.
         started = time.perf_counter()
@@ -214,6 +226,9 @@ def generate(args) -> dict:
         entry[table] = count(table)
     if requests_ready():
         entry["service_requests_servicerequest"] = count("service_requests_servicerequest")
+    if quizzes_ready():
+        entry["quizzes_quiz"] = count("quizzes_quiz")
+        entry["quizzes_response"] = count("quizzes_response")
     from django.utils import timezone
 
     year = timezone.localdate().year  # the year the task assesses by default
@@ -427,6 +442,65 @@ def generate_requests(total: int) -> None:
     with transaction.atomic():
         sql("TRUNCATE service_requests_servicerequest CASCADE")
         sql(REQUEST_INSERT, {"n": total, **counts})
+
+
+def quizzes_ready() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("shiliu.quizzes") and bool(
+        sql("SELECT 1 FROM pg_tables WHERE tablename = 'quizzes_response'")
+    )
+
+
+def quiz_response_total(args) -> int:
+    counties = sql("SELECT count(*) FROM orgs_area WHERE level = 3 AND is_active")[0][0]
+    return (min(args.quiz_units, active_units()) + counties) * args.quiz_responses
+
+
+def generate_quizzes(units: int, per_quiz: int) -> None:
+    """Knowledge quizzes of ``units`` random units and of every county (the survey-rate items read their
+    policy-awareness rate), each with ``per_quiz`` responses in the current year, about 70 % passing. Only the
+    response rows the rates count are written (no per-option answers: the gap lists never read them)."""
+    from django.db import transaction
+
+    author = sql("SELECT id FROM accounts_user ORDER BY id LIMIT 1")[0][0]
+    with transaction.atomic():
+        sql("TRUNCATE quizzes_answer, quizzes_response, quizzes_option, quizzes_question, quizzes_quiz, "
+            "quizzes_historicalquiz CASCADE")  # fmt: skip
+        quiz_columns = """INSERT INTO quizzes_quiz (created_at, updated_at, area_id, area_path, unit_id, kind, title,
+            intro, year, opens_on, closes_on, pass_percent, status, token, created_by_id)"""
+        sql(
+            quiz_columns
+            + """ SELECT now(), now(), u.area_id, u.area_path, u.id, 'knowledge', '政策知识测试', '',
+                     extract(year FROM now())::int, make_date(extract(year FROM now())::int, 1, 1),
+                     make_date(extract(year FROM now())::int, 12, 31), 60, 'open', 'bench-u' || u.id, %(author)s
+              FROM (SELECT id, area_id, area_path FROM orgs_unit WHERE status = 'active'
+                    ORDER BY random() LIMIT %(n)s) u""",
+            {"n": units, "author": author},
+        )
+        sql(
+            quiz_columns
+            + """ SELECT now(), now(), a.id, a.path, NULL, 'knowledge', '政策知识测试', '',
+                     extract(year FROM now())::int, make_date(extract(year FROM now())::int, 1, 1),
+                     make_date(extract(year FROM now())::int, 12, 31), 60, 'open', 'bench-a' || a.id, %(author)s
+              FROM orgs_area a WHERE a.level = 3 AND a.is_active""",
+            {"author": author},
+        )
+        # The LATERAL refers to q, so random() is drawn for every response, not once for all quizzes.
+        sql(
+            """
+            INSERT INTO quizzes_response (created_at, updated_at, quiz_id, area_path, submitted_at, correct,
+                questions, passed, satisfied, basic, dissatisfied)
+            SELECT now(), now(), q.id, q.area_path, r.at, r.correct, 10, r.correct >= 6, 0, 0, 0
+            FROM quizzes_quiz q
+            CROSS JOIN LATERAL (
+                SELECT least(10, floor(random() * 6 + 4 + (q.id * 0)))::int AS correct,
+                       date_trunc('year', now()) + random() * (now() - date_trunc('year', now())) AS at
+                FROM generate_series(1, %(per)s)
+            ) r
+            """,
+            {"per": per_quiz},
+        )
 
 
 # ---------------------------------------------------------------- creation: systems, candidates
@@ -804,6 +878,11 @@ def markdown(r: dict) -> str:
         + (
             f", {g['service_requests_servicerequest']:,} service requests"
             if "service_requests_servicerequest" in g
+            else ""
+        )
+        + (
+            f", {g['quizzes_response']:,} quiz responses to {g['quizzes_quiz']:,} knowledge quizzes"
+            if "quizzes_response" in g
             else ""
         )
         + "".join(
