@@ -7,16 +7,14 @@ download URL) and the ledger figures of ``selectors.activity_figures``, the same
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
 from shiliu.core.attachments import attachments_of
-from shiliu.core.errors import ApplicationError
 
 from . import selectors
 from .choices import PublicityKind
@@ -37,24 +35,6 @@ PUBLICITY_SORTS = ("-start_date", "start_date", "title", "-title", "reach", "-re
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value != "":
-            out[key] = str(value)
-    return out
-
-
-def _check_period(start: datetime.date | None, end: datetime.date | None, *, field: str = "start") -> None:
-    if start and end and start > end:
-        raise ApplicationError(_("The start must not be after the end."), field=field)
 
 
 # ---------------------------------------------------------------- schemas
@@ -177,7 +157,7 @@ class FigureParams(Schema):
 
 @router.get("/activities", response={200: ActivityPage, **LIST_ERRORS})
 def activity_list(request, filters: Query[ActivityFilters], page: Query[PageParams]):
-    qs = selectors.activity_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.activity_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=ACTIVITY_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -187,7 +167,7 @@ def activity_list(request, filters: Query[ActivityFilters], page: Query[PagePara
 @router.get("/activities/figures", response={200: list[FigureOut], **LIST_ERRORS})
 def activity_figures(request, params: Query[FigureParams]):
     """The ledger figures of the home panel; each ``url`` opens the web list of exactly the records counted."""
-    _check_period(params.start, params.end)
+    check_period(params.start, params.end)
     figures = selectors.activity_figures(
         user=request.auth, area=params.area, start=params.start, end=params.end, campaign=params.campaign
     )
@@ -204,7 +184,7 @@ def activity_detail(request, activity_id: int):
 
 @router.get("/publicity", response={200: PublicityPage, **LIST_ERRORS})
 def publicity_list(request, filters: Query[PublicityFilters], page: Query[PageParams]):
-    qs = selectors.publicity_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.publicity_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=PUBLICITY_SORTS), cursor=page.cursor, page_size=page.limit
     )

@@ -39,3 +39,13 @@ def api_page(queryset, *, sort: str, cursor: str | None, page_size: int) -> Keys
         # The shared paginator fell back to the first page: nothing is left after the cursor.
         return KeysetPage(rows=[], has_prev=True, page_size=page.page_size, sort=sort)
     return page
+
+
+def list_page(queryset, page, sorts: tuple[str, ...]) -> dict:
+    """One page of a list endpoint (``page`` a ``PageParams``): the checked sort, the keyset page, the envelope."""
+    from .schemas import page_response
+
+    rows = api_page(
+        queryset, sort=check_sort(page.sort, allowed=sorts), cursor=page.cursor, page_size=page.limit
+    )
+    return page_response(rows, count=queryset.count())

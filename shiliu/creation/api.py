@@ -13,6 +13,7 @@ from enum import Enum, StrEnum
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams, page_response
 
 from . import selectors
@@ -53,18 +54,6 @@ class Holder(StrEnum):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, bool):
-            value = "1" if value else "0"
-        elif isinstance(value, Enum):
-            value = value.value
-        out[key] = str(value)
-    return out
 
 
 def _by(actor) -> str:
@@ -395,7 +384,7 @@ class TitleDetailOut(TitleOut):
 
 @router.get("/indicator-systems", response={200: SystemPage, **LIST_ERRORS})
 def system_list(request, filters: Query[SystemFilters], page: Query[PageParams]):
-    qs = selectors.system_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.system_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=SYSTEM_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -413,7 +402,7 @@ def system_detail(request, system_id: int):
 
 @router.get("/creation-candidates", response={200: CandidatePage, **LIST_ERRORS})
 def candidate_list(request, filters: Query[CandidateFilters], page: Query[PageParams]):
-    qs = selectors.candidate_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.candidate_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=CANDIDATE_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -494,7 +483,7 @@ def _gap_item(item) -> dict:
 
 @router.get("/demonstration-titles", response={200: TitlePage, **LIST_ERRORS})
 def title_list(request, filters: Query[TitleFilters], page: Query[PageParams]):
-    qs = selectors.title_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.title_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=TITLE_SORTS), cursor=page.cursor, page_size=page.limit
     )

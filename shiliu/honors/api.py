@@ -8,14 +8,12 @@ deeds only: there is no other personal attribute to expose.
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
-from shiliu.core.errors import ApplicationError
+from shiliu.api.pagination import list_page
+from shiliu.api.params import check_period, query_filters
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 
 from . import selectors
 from .choices import CandidateKind, CandidateStage, HonourLevel
@@ -27,24 +25,6 @@ HONOUR_SORTS = ("-decision_date", "decision_date", "-id", "id")
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value != "":
-            out[key] = str(value)
-    return out
-
-
-def _page(qs, page: PageParams, sorts: tuple[str, ...]) -> dict:
-    result = api_page(qs, sort=check_sort(page.sort, allowed=sorts), cursor=page.cursor, page_size=page.limit)
-    return page_response(result, count=qs.count())
 
 
 # ---------------------------------------------------------------- schemas
@@ -155,8 +135,8 @@ class FigureParams(Schema):
 
 @router.get("/model-candidates", response={200: CandidatePage, **LIST_ERRORS})
 def candidate_list(request, filters: Query[CandidateFilters], page: Query[PageParams]):
-    return _page(
-        selectors.candidate_list(user=request.auth, filters=_filters(filters)), page, CANDIDATE_SORTS
+    return list_page(
+        selectors.candidate_list(user=request.auth, filters=query_filters(filters)), page, CANDIDATE_SORTS
     )
 
 
@@ -170,7 +150,9 @@ def candidate_detail(request, candidate_id: int):
 
 @router.get("/honours", response={200: HonourPage, **LIST_ERRORS})
 def honour_list(request, filters: Query[HonourFilters], page: Query[PageParams]):
-    return _page(selectors.honour_list(user=request.auth, filters=_filters(filters)), page, HONOUR_SORTS)
+    return list_page(
+        selectors.honour_list(user=request.auth, filters=query_filters(filters)), page, HONOUR_SORTS
+    )
 
 
 # ---------------------------------------------------------------- figures
@@ -179,8 +161,7 @@ def honour_list(request, filters: Query[HonourFilters], page: Query[PageParams])
 @router.get("/honors/figures", response={200: list[FigureOut], **LIST_ERRORS})
 def honour_figures(request, params: Query[FigureParams]):
     """Candidates by stage and honours by level, as on the home panel; each ``url`` opens exactly their list."""
-    if params.start and params.end and params.start > params.end:
-        raise ApplicationError(_("The start must not be after the end."), field="start")
+    check_period(params.start, params.end)
     figures = selectors.honour_figures(
         user=request.auth, area=params.area, start=params.start, end=params.end
     )

@@ -7,7 +7,6 @@ returns a schema; the rules live in ``selectors`` and ``services``, shared with 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams, page_response
 from shiliu.core.errors import ApplicationError
 from shiliu.core.privacy import mask_name, mask_phone
@@ -32,18 +32,6 @@ STATISTICS_SORTS = ("-year", "year", "area_path", "-area_path", "id", "-id")
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, bool):
-            value = "1" if value else "0"
-        elif isinstance(value, Enum):
-            value = value.value
-        out[key] = str(value)
-    return out
 
 
 def _require_role(user, model) -> None:
@@ -232,7 +220,7 @@ class ArchiveIn(Schema):
 
 @router.get("/areas", response={200: AreaPage, **LIST_ERRORS})
 def area_list(request, filters: Query[AreaFilters], page: Query[PageParams]):
-    qs = selectors.area_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.area_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=AREA_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -278,7 +266,7 @@ def area_move(request, area_id: int, payload: AreaMoveIn):
 
 @router.get("/area-statistics", response={200: StatisticsPage, **LIST_ERRORS})
 def area_statistics_list(request, filters: Query[StatisticsFilters], page: Query[PageParams]):
-    qs = selectors.area_statistics_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.area_statistics_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=STATISTICS_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -308,7 +296,7 @@ def unit_type_list(request):
 
 @router.get("/units", response={200: UnitPage, **LIST_ERRORS})
 def unit_list(request, filters: Query[UnitFilters], page: Query[PageParams]):
-    qs = selectors.unit_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.unit_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=UNIT_SORTS), cursor=page.cursor, page_size=page.limit
     )

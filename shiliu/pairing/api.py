@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from enum import Enum
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
-from shiliu.core.errors import ApplicationError
+from shiliu.api.pagination import list_page
+from shiliu.api.params import check_period, query_filters
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 
 from . import selectors
 from .choices import AssessmentStatus, FundSource, Grade, PairingState, ProjectStatus
@@ -33,24 +31,6 @@ RULEBOOK_SORTS = ("-year", "year", "-id", "id")
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value != "":
-            out[key] = str(value)
-    return out
-
-
-def _page(qs, page: PageParams, sorts: tuple[str, ...]) -> dict:
-    result = api_page(qs, sort=check_sort(page.sort, allowed=sorts), cursor=page.cursor, page_size=page.limit)
-    return page_response(result, count=qs.count())
 
 
 # ---------------------------------------------------------------- schemas
@@ -231,7 +211,9 @@ class FigureParams(Schema):
 @router.get("/pairings", response={200: PairingPage, **LIST_ERRORS})
 def pairing_list(request, filters: Query[PairingFilters], page: Query[PageParams]):
     """Pairings in scope; ``start``/``end``/``year`` select those active at some time in that period."""
-    return _page(selectors.pairing_list(user=request.auth, filters=_filters(filters)), page, PAIRING_SORTS)
+    return list_page(
+        selectors.pairing_list(user=request.auth, filters=query_filters(filters)), page, PAIRING_SORTS
+    )
 
 
 @router.get("/pairings/{int:pairing_id}", response={200: PairingDetailOut, **READ_ERRORS})
@@ -245,37 +227,45 @@ def pairing_detail(request, pairing_id: int):
 @router.get("/pairing-visits", response={200: VisitPage, **LIST_ERRORS})
 def visit_list(request, filters: Query[RecordFilters], page: Query[PageParams]):
     """Visits in scope; ``start``/``end``/``year`` apply to the date of the visit."""
-    return _page(selectors.visit_list(user=request.auth, filters=_filters(filters)), page, VISIT_SORTS)
+    return list_page(
+        selectors.visit_list(user=request.auth, filters=query_filters(filters)), page, VISIT_SORTS
+    )
 
 
 @router.get("/pairing-funds", response={200: FundPage, **LIST_ERRORS})
 def fund_list(request, filters: Query[FundFilters], page: Query[PageParams]):
     """Funds in scope; ``start``/``end``/``year`` apply to the date paid."""
-    return _page(selectors.fund_list(user=request.auth, filters=_filters(filters)), page, FUND_SORTS)
+    return list_page(selectors.fund_list(user=request.auth, filters=query_filters(filters)), page, FUND_SORTS)
 
 
 @router.get("/pairing-projects", response={200: ProjectPage, **LIST_ERRORS})
 def project_list(request, filters: Query[ProjectFilters], page: Query[PageParams]):
     """Projects in scope; ``start``/``end``/``year`` apply to the project's start date."""
-    return _page(selectors.project_list(user=request.auth, filters=_filters(filters)), page, PROJECT_SORTS)
+    return list_page(
+        selectors.project_list(user=request.auth, filters=query_filters(filters)), page, PROJECT_SORTS
+    )
 
 
 @router.get("/pairing-outcomes", response={200: OutcomePage, **LIST_ERRORS})
 def outcome_list(request, filters: Query[RecordFilters], page: Query[PageParams]):
     """Outcomes in scope; ``start``/``end``/``year`` apply to the date reported."""
-    return _page(selectors.outcome_list(user=request.auth, filters=_filters(filters)), page, OUTCOME_SORTS)
+    return list_page(
+        selectors.outcome_list(user=request.auth, filters=query_filters(filters)), page, OUTCOME_SORTS
+    )
 
 
 @router.get("/pairing-assessments", response={200: AssessmentPage, **LIST_ERRORS})
 def assessment_list(request, filters: Query[AssessmentFilters], page: Query[PageParams]):
     """Annual assessments in scope; ``start``/``end`` select the assessment years they span."""
-    qs = selectors.assessment_list(user=request.auth, filters=_filters(filters))
-    return _page(qs, page, ASSESSMENT_SORTS)
+    qs = selectors.assessment_list(user=request.auth, filters=query_filters(filters))
+    return list_page(qs, page, ASSESSMENT_SORTS)
 
 
 @router.get("/pairing-rulebooks", response={200: RulebookPage, **LIST_ERRORS})
 def rulebook_list(request, filters: Query[RulebookFilters], page: Query[PageParams]):
-    return _page(selectors.rulebook_list(user=request.auth, filters=_filters(filters)), page, RULEBOOK_SORTS)
+    return list_page(
+        selectors.rulebook_list(user=request.auth, filters=query_filters(filters)), page, RULEBOOK_SORTS
+    )
 
 
 # ---------------------------------------------------------------- figures
@@ -284,8 +274,7 @@ def rulebook_list(request, filters: Query[RulebookFilters], page: Query[PagePara
 @router.get("/pairing/figures", response={200: list[FigureOut], **LIST_ERRORS})
 def pairing_figures(request, params: Query[FigureParams]):
     """The pairing figures of the home panel; each ``url`` opens the web list of exactly the records counted."""
-    if params.start and params.end and params.start > params.end:
-        raise ApplicationError(_("The start must not be after the end."), field="start")
+    check_period(params.start, params.end)
     figures = selectors.pairing_figures(
         user=request.auth, area=params.area, start=params.start, end=params.end
     )

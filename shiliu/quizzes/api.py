@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
 from shiliu.core.errors import ApplicationError
 from shiliu.orgs import selectors as org_selectors
@@ -32,20 +33,6 @@ RatingFilter = Enum("RatingFilter", {key.upper(): key for key in selectors.RATIN
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, bool):
-            value = "1" if value else "0"
-        elif isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        out[key] = str(value)
-    return out
 
 
 def _area(user, pk: int | None):
@@ -213,7 +200,7 @@ class ResultsOut(Schema):
 
 @router.get("/quizzes", response={200: QuizPage, **LIST_ERRORS})
 def quiz_list(request, filters: Query[QuizFilters], page: Query[PageParams]):
-    qs = selectors.quiz_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.quiz_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=QUIZ_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -224,8 +211,7 @@ def quiz_list(request, filters: Query[QuizFilters], page: Query[PageParams]):
 def quiz_figures(request, params: Query[FigureParams]):
     """Quizzes, responses and the awareness and satisfaction rates: the numbers of the home panel."""
     user = request.auth
-    if params.start and params.end and params.start > params.end:
-        raise ApplicationError(_("The start must not be after the end."), field="start")
+    check_period(params.start, params.end)
     figures = selectors.quiz_figures(
         user=user,
         area=_area(user, params.area),
@@ -283,7 +269,7 @@ def quiz_results(request, quiz_id: int):
 
 @router.get("/quiz-responses", response={200: ResponsePage, **LIST_ERRORS})
 def response_list(request, filters: Query[ResponseFilters], page: Query[PageParams]):
-    qs = selectors.response_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.response_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=RESPONSE_SORTS), cursor=page.cursor, page_size=page.limit
     )

@@ -9,7 +9,6 @@ which state. A refusal for the caller's role is a 403, a refusal for the request
 from __future__ import annotations
 
 import datetime
-from enum import Enum
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams, page_response
 from shiliu.core.errors import ApplicationError
 from shiliu.core.privacy import mask_name, mask_phone
@@ -37,18 +37,7 @@ REQUEST_SORTS = ("-submitted_at", "submitted_at", "-id", "id", "next_due", "-nex
 
 
 def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, bool):
-            value = "1" if value else ""
-        elif isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value != "":
-            out[key] = str(value)
-    return out
+    return query_filters(params, false_as="")
 
 
 def _call(service, **kwargs):
@@ -527,8 +516,7 @@ def department_ranking(request, params: Query[RankingParams]):
     else:
         today = timezone.localdate()
         start, end = params.start or today.replace(month=1, day=1), params.end or today
-    if start > end:
-        raise ApplicationError(_("The start must not be after the end."), field="start")
+    check_period(start, end)
     ranking = selectors.department_ranking(user=user, area=area, start=start, end=end)
     return {
         "area": area or getattr(user, "area", None),

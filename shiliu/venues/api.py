@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from enum import Enum
 
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.params import query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams, page_response
 
 from . import selectors
@@ -24,19 +24,6 @@ VISIT_SORTS = ("-period_start", "period_start", "visitors", "-visitors", "-id", 
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _filters(params: Schema) -> dict[str, str]:
-    """Typed query parameters back to the string mapping the selectors share with the web filters."""
-    out = {}
-    for key, value in params.dict(exclude_none=True).items():
-        if isinstance(value, Enum):
-            value = value.value
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        if value != "":
-            out[key] = str(value)
-    return out
 
 
 # ---------------------------------------------------------------- schemas
@@ -117,7 +104,7 @@ class VisitFilters(Schema):
 
 @router.get("/venues", response={200: VenuePage, **LIST_ERRORS})
 def venue_list(request, filters: Query[VenueFilters], page: Query[PageParams]):
-    qs = selectors.venue_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.venue_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=VENUE_SORTS), cursor=page.cursor, page_size=page.limit
     )
@@ -134,7 +121,7 @@ def venue_detail(request, venue_id: int):
 
 @router.get("/venue-visits", response={200: VisitPage, **LIST_ERRORS})
 def visit_list(request, filters: Query[VisitFilters], page: Query[PageParams]):
-    qs = selectors.visit_list(user=request.auth, filters=_filters(filters))
+    qs = selectors.visit_list(user=request.auth, filters=query_filters(filters))
     result = api_page(
         qs, sort=check_sort(page.sort, allowed=VISIT_SORTS), cursor=page.cursor, page_size=page.limit
     )
