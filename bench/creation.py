@@ -799,6 +799,10 @@ def measure_pages(args, prepared: dict) -> list[dict]:
     ):
         entry: dict = {"name": f"gap list as {label}", "url": url, "params": params}
         client = Client()
+        # As shiliu/wsgi.py does when a server starts (gc.freeze of the start-up objects).
+        from shiliu.core.runtime import freeze_startup_objects
+
+        freeze_startup_objects()
         client.force_login(User.objects.get(username=username))
         first = client.get(url, params)
         if first.status_code != 200:
@@ -849,6 +853,10 @@ def profile_page(prepared: dict) -> str | None:
     from shiliu.accounts.models import User
 
     client = Client()
+    # As shiliu/wsgi.py does when a server starts (gc.freeze of the start-up objects).
+    from shiliu.core.runtime import freeze_startup_objects
+
+    freeze_startup_objects()
     client.force_login(User.objects.get(username="bench_creation_city"))
     url = reverse("creation:gap_list", args=[prepared["candidate_id"]])
     client.get(url)

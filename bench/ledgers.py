@@ -583,6 +583,10 @@ def measure_lists(args) -> list[dict]:
 
     user = bench_run.bench_user()
     client = Client()
+    # As shiliu/wsgi.py does when a server starts (gc.freeze of the start-up objects).
+    from shiliu.core.runtime import freeze_startup_objects
+
+    freeze_startup_objects()
     client.force_login(user)
     url = reverse("activities:activity_list")
     view = resolve(url).func.view_class

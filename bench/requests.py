@@ -714,6 +714,10 @@ def logged_in_client():
     from django.test import Client
 
     client = Client()
+    # As shiliu/wsgi.py does when a server starts (gc.freeze of the start-up objects).
+    from shiliu.core.runtime import freeze_startup_objects
+
+    freeze_startup_objects()
     client.force_login(bench_run.bench_user())
     return client
 

@@ -328,6 +328,10 @@ def measure_lists(args) -> list[dict]:
 
     user = bench_user()
     client = Client()
+    # As shiliu/wsgi.py does when a server starts (gc.freeze of the start-up objects).
+    from shiliu.core.runtime import freeze_startup_objects
+
+    freeze_startup_objects()
     client.force_login(user)
     second_city = Area.objects.get(code="990200000000")
     county = Area.objects.filter(path__startswith=second_city.path, level=3).order_by("path").first()
