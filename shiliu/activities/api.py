@@ -11,9 +11,9 @@ import datetime
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import check_period, query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 from shiliu.core.attachments import attachments_of
 
 from . import selectors
@@ -158,10 +158,7 @@ class FigureParams(Schema):
 @router.get("/activities", response={200: ActivityPage, **LIST_ERRORS})
 def activity_list(request, filters: Query[ActivityFilters], page: Query[PageParams]):
     qs = selectors.activity_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=ACTIVITY_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, ACTIVITY_SORTS)
 
 
 @router.get("/activities/figures", response={200: list[FigureOut], **LIST_ERRORS})
@@ -185,10 +182,7 @@ def activity_detail(request, activity_id: int):
 @router.get("/publicity", response={200: PublicityPage, **LIST_ERRORS})
 def publicity_list(request, filters: Query[PublicityFilters], page: Query[PageParams]):
     qs = selectors.publicity_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=PUBLICITY_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, PUBLICITY_SORTS)
 
 
 @router.get("/publicity/{int:item_id}", response={200: PublicityDetailOut, **READ_ERRORS})

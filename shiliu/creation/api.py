@@ -12,9 +12,9 @@ from enum import Enum, StrEnum
 
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams
 
 from . import selectors
 from .choices import (
@@ -385,10 +385,7 @@ class TitleDetailOut(TitleOut):
 @router.get("/indicator-systems", response={200: SystemPage, **LIST_ERRORS})
 def system_list(request, filters: Query[SystemFilters], page: Query[PageParams]):
     qs = selectors.system_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=SYSTEM_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, SYSTEM_SORTS)
 
 
 @router.get("/indicator-systems/{int:system_id}", response={200: SystemDetailOut, **READ_ERRORS})
@@ -403,10 +400,7 @@ def system_detail(request, system_id: int):
 @router.get("/creation-candidates", response={200: CandidatePage, **LIST_ERRORS})
 def candidate_list(request, filters: Query[CandidateFilters], page: Query[PageParams]):
     qs = selectors.candidate_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=CANDIDATE_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, CANDIDATE_SORTS)
 
 
 @router.get("/creation-candidates/{int:candidate_id}", response={200: CandidateDetailOut, **READ_ERRORS})
@@ -484,10 +478,7 @@ def _gap_item(item) -> dict:
 @router.get("/demonstration-titles", response={200: TitlePage, **LIST_ERRORS})
 def title_list(request, filters: Query[TitleFilters], page: Query[PageParams]):
     qs = selectors.title_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=TITLE_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, TITLE_SORTS)
 
 
 @router.get("/demonstration-titles/{int:title_id}", response={200: TitleDetailOut, **READ_ERRORS})

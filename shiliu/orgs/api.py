@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams
 from shiliu.core.errors import ApplicationError
 from shiliu.core.privacy import mask_name, mask_phone
 from shiliu.core.scope import CHANGE, role_may
@@ -221,10 +221,7 @@ class ArchiveIn(Schema):
 @router.get("/areas", response={200: AreaPage, **LIST_ERRORS})
 def area_list(request, filters: Query[AreaFilters], page: Query[PageParams]):
     qs = selectors.area_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=AREA_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, AREA_SORTS)
 
 
 @router.get("/areas/{int:area_id}", response={200: AreaOut, **READ_ERRORS})
@@ -267,10 +264,7 @@ def area_move(request, area_id: int, payload: AreaMoveIn):
 @router.get("/area-statistics", response={200: StatisticsPage, **LIST_ERRORS})
 def area_statistics_list(request, filters: Query[StatisticsFilters], page: Query[PageParams]):
     qs = selectors.area_statistics_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=STATISTICS_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, STATISTICS_SORTS)
 
 
 @router.put("/area-statistics", response={200: StatisticsOut, **WRITE_ERRORS})
@@ -297,10 +291,7 @@ def unit_type_list(request):
 @router.get("/units", response={200: UnitPage, **LIST_ERRORS})
 def unit_list(request, filters: Query[UnitFilters], page: Query[PageParams]):
     qs = selectors.unit_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=UNIT_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, UNIT_SORTS)
 
 
 @router.get("/units/{int:unit_id}", response={200: UnitOut, **READ_ERRORS})

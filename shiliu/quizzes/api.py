@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import check_period, query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 from shiliu.core.errors import ApplicationError
 from shiliu.orgs import selectors as org_selectors
 
@@ -201,10 +201,7 @@ class ResultsOut(Schema):
 @router.get("/quizzes", response={200: QuizPage, **LIST_ERRORS})
 def quiz_list(request, filters: Query[QuizFilters], page: Query[PageParams]):
     qs = selectors.quiz_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=QUIZ_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, QUIZ_SORTS)
 
 
 @router.get("/quizzes/figures", response={200: list[FigureOut], **LIST_ERRORS})
@@ -270,7 +267,4 @@ def quiz_results(request, quiz_id: int):
 @router.get("/quiz-responses", response={200: ResponsePage, **LIST_ERRORS})
 def response_list(request, filters: Query[ResponseFilters], page: Query[PageParams]):
     qs = selectors.response_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=RESPONSE_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, RESPONSE_SORTS)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import check_period, query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, PageParams
 from shiliu.core.errors import ApplicationError
 from shiliu.core.privacy import mask_name, mask_phone
 from shiliu.core.scope import CHANGE, role_may
@@ -295,10 +295,7 @@ class RankingOut(Schema):
 @router.get("/requests", response={200: RequestPage, **LIST_ERRORS})
 def request_list(request, filters: Query[RequestFilters], page: Query[PageParams]):
     qs = selectors.request_list(user=request.auth, filters=_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=REQUEST_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, REQUEST_SORTS)
 
 
 @router.get("/requests/{int:request_id}", response={200: RequestDetailOut, **READ_ERRORS})

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
-from shiliu.api.pagination import api_page, check_sort
+from shiliu.api.pagination import list_page
 from shiliu.api.params import query_filters
-from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams, page_response
+from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, PageParams
 
 from . import selectors
 from .choices import VenueLevel, VenueStatus
@@ -105,10 +105,7 @@ class VisitFilters(Schema):
 @router.get("/venues", response={200: VenuePage, **LIST_ERRORS})
 def venue_list(request, filters: Query[VenueFilters], page: Query[PageParams]):
     qs = selectors.venue_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=VENUE_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, VENUE_SORTS)
 
 
 @router.get("/venues/{int:venue_id}", response={200: VenueDetailOut, **READ_ERRORS})
@@ -122,7 +119,4 @@ def venue_detail(request, venue_id: int):
 @router.get("/venue-visits", response={200: VisitPage, **LIST_ERRORS})
 def visit_list(request, filters: Query[VisitFilters], page: Query[PageParams]):
     qs = selectors.visit_list(user=request.auth, filters=query_filters(filters))
-    result = api_page(
-        qs, sort=check_sort(page.sort, allowed=VISIT_SORTS), cursor=page.cursor, page_size=page.limit
-    )
-    return page_response(result, count=qs.count())
+    return list_page(qs, page, VISIT_SORTS)
