@@ -12,7 +12,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import list_page
-from shiliu.api.params import check_period, query_filters
+from shiliu.api.params import PeriodParams, check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 from shiliu.core.attachments import attachments_of
 
@@ -145,10 +145,7 @@ class PublicityFilters(PeriodFilters):
     kind: PublicityKind | None = None
 
 
-class FigureParams(Schema):
-    area: int | None = Field(None, description="Only this area and below (default: the caller's scope).")
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+class FigureParams(PeriodParams):
     campaign: int | None = Field(None, description="A campaign (id): records overlapping its dates.")
 
 

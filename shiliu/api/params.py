@@ -6,7 +6,7 @@ import datetime
 from enum import Enum
 
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 
 from shiliu.core.errors import ApplicationError
 
@@ -31,3 +31,11 @@ def check_period(start: datetime.date | None, end: datetime.date | None, *, fiel
     """A period's start must not lie after its end (400 naming ``field``)."""
     if start and end and start > end:
         raise ApplicationError(_("The start must not be after the end."), field=field)
+
+
+class PeriodParams(Schema):
+    """The query of a figures endpoint: an area subtree and a period (each optional)."""
+
+    area: int | None = Field(None, description="Only this area and below (default: the caller's scope).")
+    start: datetime.date | None = Field(None, description="First day of the period.")
+    end: datetime.date | None = Field(None, description="Last day of the period.")

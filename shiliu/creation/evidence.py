@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -282,8 +282,6 @@ def _quiz_rates_many(*, user, params, start, end, units, area_paths: dict, scope
         from shiliu.quizzes import selectors as quiz
     except ImportError:
         return {}
-    from django.db.models import F, Q, Sum
-
     satisfaction = (params or {}).get("rate") == "satisfaction"
     kind = "questionnaire" if satisfaction else "knowledge"
     qs = quiz.response_list(

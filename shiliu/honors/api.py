@@ -12,7 +12,7 @@ import datetime
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import list_page
-from shiliu.api.params import check_period, query_filters
+from shiliu.api.params import PeriodParams, check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 
 from . import selectors
@@ -124,12 +124,6 @@ class HonourFilters(PeriodFilters):
     kind: CandidateKind | None = Field(None, description="The kind of the honoured candidate.")
 
 
-class FigureParams(Schema):
-    area: int | None = Field(None, description="Only this area and below (default: the caller's scope).")
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-
-
 # ---------------------------------------------------------------- candidates
 
 
@@ -159,7 +153,7 @@ def honour_list(request, filters: Query[HonourFilters], page: Query[PageParams])
 
 
 @router.get("/honors/figures", response={200: list[FigureOut], **LIST_ERRORS})
-def honour_figures(request, params: Query[FigureParams]):
+def honour_figures(request, params: Query[PeriodParams]):
     """Candidates by stage and honours by level, as on the home panel; each ``url`` opens exactly their list."""
     check_period(params.start, params.end)
     figures = selectors.honour_figures(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import list_page
-from shiliu.api.params import check_period, query_filters
+from shiliu.api.params import PeriodParams, check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 
 from . import selectors
@@ -199,12 +199,6 @@ class RulebookFilters(Schema):
     year: int | None = Field(None, ge=1900, le=2200)
 
 
-class FigureParams(Schema):
-    area: int | None = Field(None, description="Only this area and below (default: the caller's scope).")
-    start: datetime.date | None = None
-    end: datetime.date | None = None
-
-
 # ---------------------------------------------------------------- pairings
 
 
@@ -272,7 +266,7 @@ def rulebook_list(request, filters: Query[RulebookFilters], page: Query[PagePara
 
 
 @router.get("/pairing/figures", response={200: list[FigureOut], **LIST_ERRORS})
-def pairing_figures(request, params: Query[FigureParams]):
+def pairing_figures(request, params: Query[PeriodParams]):
     """The pairing figures of the home panel; each ``url`` opens the web list of exactly the records counted."""
     check_period(params.start, params.end)
     figures = selectors.pairing_figures(

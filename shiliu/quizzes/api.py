@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from shiliu.api.pagination import list_page
-from shiliu.api.params import check_period, query_filters
+from shiliu.api.params import PeriodParams, check_period, query_filters
 from shiliu.api.schemas import LIST_ERRORS, READ_ERRORS, FigureOut, PageParams, figure_out
 from shiliu.core.errors import ApplicationError
 from shiliu.orgs import selectors as org_selectors
@@ -165,11 +165,8 @@ class ResponseFilters(Schema):
     date_to: datetime.date | None = Field(None, description="Submitted on or before (local date).")
 
 
-class FigureParams(Schema):
-    area: int | None = Field(None, description="The area subtree (default: the caller's scope).")
+class FigureParams(PeriodParams):
     unit: int | None = Field(None, description="Only this unit's quizzes.")
-    start: datetime.date | None = Field(None, description="First day of the period.")
-    end: datetime.date | None = Field(None, description="Last day of the period.")
 
 
 class OptionResultOut(Schema):

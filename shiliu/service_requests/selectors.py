@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -581,8 +581,6 @@ def public_area_children(*, parent_id=None) -> list[dict] | None:
     """One level of the public form's area picker: the active children of ``parent_id`` (the top of the tree
     without one), down to grids, each with whether a resident may choose it (a village, community or grid) and
     whether it has children to go on with. Area names are public; nothing else is given. None: no such parent."""
-    from django.db.models import Exists, OuterRef
-
     if parent_id is None:
         qs = Area.objects.filter(parent__isnull=True)
     else:
@@ -608,8 +606,6 @@ def reminder_list(*, user, filters: Mapping | None = None) -> QuerySet[RequestRe
     """The reminders, overdue notices and supervision escalations the sweep sent, as an inbox: the office sees
     those of its area subtree, a department those addressed to it. ``open=1`` keeps the ones whose step is
     still outstanding (the request still waits for that step with that deadline)."""
-    from django.db.models import F
-
     filters = filters or {}
     qs = visible_to(
         RequestReminder.objects.select_related("request", "request__category", "department"), user
