@@ -641,6 +641,15 @@ def reminder_list(*, user, filters: Mapping | None = None) -> QuerySet[RequestRe
     return qs
 
 
+def open_reminders_figure(*, user) -> Figure:
+    """The reminders still outstanding for the user (their inbox with ``open=1``), linked to that list."""
+    reminders = reminder_list(user=user, filters={"open": "1"})
+    return Figure(
+        "open_reminders", _("Reminders still outstanding"), reminders.count(), reminders,
+        reverse("service_requests:reminder_list") + "?open=1",
+    )  # fmt: skip
+
+
 def visit_list(*, user, filters: Mapping | None = None) -> QuerySet[GridVisit]:
     filters = filters or {}
     qs = visible_to(GridVisit.objects.select_related("grid", "worker"), user)

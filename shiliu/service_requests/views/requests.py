@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from shiliu.core.attachment_views import attachment_panel
 from shiliu.core.errors import ApplicationError
-from shiliu.core.figures import Figure
 from shiliu.core.forms import apply_application_error
 from shiliu.core.privacy import MASKERS
 from shiliu.core.scope import REVEAL, role_may, visible_to
@@ -513,11 +512,7 @@ def home_panel(request):
         return None
     counts = [figures["requests"], figures["closed"]]
     if not is_grid_worker(request.user):
-        reminders = selectors.reminder_list(user=request.user, filters={"open": "1"})
-        counts.append(Figure(
-            "open_reminders", _("Reminders still outstanding"), reminders.count(), reminders,
-            reverse("service_requests:reminder_list") + "?open=1",
-        ))  # fmt: skip
+        counts.append(selectors.open_reminders_figure(user=request.user))
     return {
         "template": "service_requests/home_panel.html",
         "year": year,
