@@ -146,6 +146,20 @@ def attachments_of(owner: models.Model) -> models.QuerySet[Attachment]:
     ).select_related("uploaded_by")
 
 
+def attachments_by_owner(owners) -> dict[int, list[Attachment]]:
+    """The attachments of several owners of one model (already fetched through scope), by owner id, in one query."""
+    owners = list(owners)
+    if not owners:
+        return {}
+    by_owner: dict[int, list[Attachment]] = {owner.pk: [] for owner in owners}
+    rows = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(owners[0])), object_id__in=list(by_owner)
+    ).select_related("uploaded_by")
+    for attachment in rows.order_by("id"):
+        by_owner[attachment.object_id].append(attachment)
+    return by_owner
+
+
 def _clean_name(name: str) -> str:
     name = os.path.basename(str(name or "").replace("\\", "/")).strip().replace("\x00", "")
     return (name or "file")[-200:]

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from shiliu.core.attachments import attachments_of
+from shiliu.core.attachments import attachments_by_owner
 from shiliu.core.forms import ConfirmForm
 from shiliu.core.scope import CHANGE, get_visible_or_404
 from shiliu.core.views import (
@@ -318,8 +318,9 @@ class CandidateStepView(ScopedEditView):
 def _with_photos(visits) -> list:
     """Site visits, each with ``photos`` (its attachments; the candidate was fetched through scope)."""
     visits = list(visits)
+    photos = attachments_by_owner(visits)
     for visit in visits:
-        visit.photos = list(attachments_of(visit))
+        visit.photos = photos[visit.pk]
     return visits
 
 
